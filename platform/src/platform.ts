@@ -1,0 +1,32 @@
+import type { ExtractionRequested, JobEvent } from "@vp/schema";
+import type {
+  AccessTokenVerifier,
+  BlobStore,
+  EventBus,
+  IdentityProvider,
+  JobQueue,
+  JobRepository,
+  Mailer,
+  VideoRepository,
+} from "./ports/index.js";
+
+/**
+ * Everything the services need from the outside world, built by one adapter family
+ * (local or aws) chosen by configuration. Services take what they use from here; nothing
+ * imports an adapter directly.
+ */
+export interface Platform {
+  readonly videos: VideoRepository;
+  readonly jobs: JobRepository;
+  readonly blobs: { readonly videos: BlobStore; readonly archives: BlobStore };
+  /** API -> worker: extraction requests. */
+  readonly extractionQueue: JobQueue<ExtractionRequested>;
+  /** worker -> notify: terminal job events. */
+  readonly notificationQueue: JobQueue<JobEvent>;
+  /** worker -> API subscribers: live job updates, across processes. */
+  readonly events: EventBus;
+  readonly identity: IdentityProvider;
+  readonly tokens: AccessTokenVerifier;
+  readonly mailer: Mailer;
+  close(): Promise<void>;
+}

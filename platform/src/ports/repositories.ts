@@ -1,0 +1,45 @@
+import type { Job, JobPatch, JobStatus, NewJob, NewVideo, Page, PageRequest, Video, VideoPatch, VideoStatus } from "@vp/schema";
+
+/**
+ * Conditions of a conditional update. A write whose conditions do not hold changes nothing
+ * and throws DomainError STALE_UPDATE; a status change outside the domain's transition table
+ * throws ILLEGAL_TRANSITION. Every successful write increments `version`.
+ */
+export interface VideoCondition {
+  readonly status?: readonly VideoStatus[];
+  readonly version?: number;
+}
+
+export interface JobCondition {
+  readonly status?: readonly JobStatus[];
+  readonly version?: number;
+  readonly attempts?: number;
+}
+
+/** Reads named `...ForOwner` are owner-scoped: another owner's id answers null, as if absent. */
+export interface VideoRepository {
+  /** Throws ALREADY_EXISTS for a duplicate id. */
+  create(video: NewVideo): Promise<Video>;
+  findById(id: string): Promise<Video | null>;
+  findForOwner(ownerId: string, id: string): Promise<Video | null>;
+  /** Newest first. */
+  listForOwner(ownerId: string, query: PageRequest & { readonly status?: VideoStatus | null }): Promise<Page<Video>>;
+  update(id: string, when: VideoCondition, patch: VideoPatch): Promise<Video>;
+  /** Removes the video and its jobs. Returns false when there was nothing of that owner to delete. */
+  deleteForOwner(ownerId: string, id: string): Promise<boolean>;
+}
+
+export interface JobRepository {
+  /** Throws ALREADY_EXISTS for a duplicate id. New jobs start QUEUED with version 1. */
+  create(job: NewJob): Promise<Job>;
+  findById(id: string): Promise<Job | null>;
+  findForOwner(ownerId: string, id: string): Promise<Job | null>;
+  /** Newest first; filtered by video and/or status. */
+  listForOwner(
+    ownerId: string,
+    query: PageRequest & { readonly videoId?: string | null; readonly status?: JobStatus | null },
+  ): Promise<Page<Job>>;
+  /** The newest job of a video, or null. */
+  latestForVideo(ownerId: string, videoId: string): Promise<Job | null>;
+  update(id: string, when: JobCondition, patch: JobPatch): Promise<Job>;
+}
