@@ -4,6 +4,7 @@ import type {
   BlobStore,
   EventBus,
   IdentityProvider,
+  JobEventPublisher,
   JobQueue,
   JobRepository,
   Mailer,
@@ -23,8 +24,10 @@ export interface Platform {
   readonly extractionQueue: JobQueue<ExtractionRequested>;
   /** worker -> notify: terminal job events. */
   readonly notificationQueue: JobQueue<JobEvent>;
-  /** worker -> API subscribers: live job updates, across processes. */
+  /** Live fan-out to subscribers, across processes. */
   readonly events: EventBus;
+  /** Job news: to live subscribers and, for terminal states, to notifications. */
+  readonly jobEvents: JobEventPublisher;
   readonly identity: IdentityProvider;
   readonly tokens: AccessTokenVerifier;
   readonly mailer: Mailer;

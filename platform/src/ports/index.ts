@@ -5,3 +5,4 @@ export * from "./event-bus.js";
 export * from "./publisher.js";
 export * from "./identity.js";
 export * from "./mailer.js";
+export * from "./job-events.js";

@@ -1,0 +1,247 @@
+import { PassThrough } from "node:stream";
+import {
+  isDomainError,
+  isTerminal,
+  jobChannel,
+  jobEventSchema,
+  toJobSnapshot,
+  type ExtractionRequested,
+  type Job,
+  type JobError,
+  type Video,
+} from "@vp/schema";
+import type { Platform } from "@vp/platform/platform";
+import type { QueueMessage } from "@vp/platform/ports/index";
+import type { Disposition, HandlerContext } from "@vp/platform/messaging/queue-consumer";
+import { ExtractionError, type ExtractRequest, type ExtractResult } from "../engine/types.js";
+import { createProgressReporter } from "./progress-reporter.js";
+import type { WorkerMetrics } from "./worker-metrics.js";
+
+export interface ExtractionHandlerDeps {
+  readonly platform: Pick<Platform, "jobs" | "videos" | "blobs" | "events" | "jobEvents">;
+  readonly engine: { extract(req: ExtractRequest): Promise<ExtractResult> };
+  readonly limits: { readonly maxFrames: number; readonly timeoutSeconds: number; readonly concurrency?: number };
+  /** Attempts a job gets before it fails for good (crashes included). */
+  readonly maxAttempts: number;
+  readonly logger: {
+    info(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    error(obj: object, msg: string): void;
+  };
+  readonly metrics?: WorkerMetrics;
+  /** Seconds before a retryable failure runs again, by attempt number. */
+  readonly backoffSeconds?: (attempt: number) => number;
+  /** How often the job's status is re-read to notice a cancellation (events notice sooner). */
+  readonly statusPollMs?: number;
+}
+
+export const archiveKeyFor = (job: Pick<Job, "ownerId" | "id">): string => `${job.ownerId}/${job.id}/frames.zip`;
+
+const ack: Disposition = { kind: "ack" };
+
+/**
+ * Runs one extraction request end to end: claim the job, stream the archive into the
+ * BlobStore, record the outcome, publish every change. Idempotent under redelivery:
+ * a message for a finished job only re-publishes its final state.
+ */
+export function createExtractionHandler(deps: ExtractionHandlerDeps) {
+  const { platform, engine, logger } = deps;
+  const backoff = deps.backoffSeconds ?? ((attempt: number) => Math.min(300, 5 * 2 ** (attempt - 1)));
+  const statusPollMs = deps.statusPollMs ?? 2000;
+
+  const publish = async (job: Job, video: Pick<Video, "filename">): Promise<void> => {
+    await platform.jobEvents.publish({ job: toJobSnapshot(job), videoFilename: video.filename });
+  };
+
+  return async function handle(message: QueueMessage<ExtractionRequested>, ctx: HandlerContext): Promise<Disposition> {
+    const { jobId } = message.body;
+    const log = { jobId, messageId: message.id, delivery: message.attempts };
+    const job = await platform.jobs.findById(jobId);
+    if (!job) {
+      logger.info(log, "job no longer exists; dropping request");
+      return ack;
+    }
+    const video = await platform.videos.findById(job.videoId);
+    if (!video) {
+      logger.info(log, "video no longer exists; dropping request");
+      return ack;
+    }
+    if (isTerminal(job.status)) {
+      // A redelivery after the outcome was recorded: the publish may have been lost with the process.
+      await publish(job, video);
+      return ack;
+    }
+    if (job.status === "RUNNING" && job.attempts >= deps.maxAttempts) {
+      // Every attempt so far died with its worker (no outcome recorded): stop, with a reason.
+      const failed = await platform.jobs.update(
+        job.id,
+        { status: ["QUEUED", "RUNNING"], version: job.version },
+        {
+          status: "FAILED",
+          finishedAt: new Date(),
+          error: { code: "WORKER_LOST", message: "The job was interrupted too many times and was stopped.", retryable: true },
+        },
+      );
+      await publish(failed, video);
+      deps.metrics?.jobs.inc({ outcome: "failed" });
+      return ack;
+    }
+
+    let claimed: Job;
+    try {
+      claimed = await platform.jobs.update(
+        job.id,
+        { status: ["QUEUED", "RUNNING"], version: job.version },
+        { status: "RUNNING", attempts: job.attempts + 1, startedAt: new Date(), progress: 0, framesExtracted: 0, error: null },
+      );
+    } catch (err) {
+      if (isDomainError(err, "STALE_UPDATE")) {
+        logger.info(log, "job changed while claiming; will look again");
+        return { kind: "retry", delaySeconds: 1, reason: "claim raced" };
+      }
+      throw err;
+    }
+    await publish(claimed, video);
+    logger.info({ ...log, attempt: claimed.attempts }, "job started");
+    return runClaimed(claimed, video, ctx);
+  };
+
+  async function runClaimed(claimed: Job, video: Video, ctx: HandlerContext): Promise<Disposition> {
+    const log = { jobId: claimed.id, attempt: claimed.attempts };
+    const attempt = { status: ["RUNNING"] as const, attempts: claimed.attempts };
+    const abort = new AbortController();
+    let cancelled = false;
+    const onShutdown = () => abort.abort(new Error("shutdown"));
+    ctx.signal.addEventListener("abort", onShutdown, { once: true });
+
+    // Cancelled, deleted, or re-claimed by another worker: this attempt no longer owns the job.
+    const stopIfNotOurs = (j: Pick<Job, "status" | "attempts"> | null | undefined) => {
+      if (!j || j.status !== "RUNNING" || j.attempts !== claimed.attempts) {
+        cancelled = true;
+        abort.abort(new Error("cancelled"));
+      }
+    };
+    const recheck = () =>
+      platform.jobs.findById(claimed.id).then(stopIfNotOurs, (err: unknown) => logger.warn({ ...log, err }, "status poll failed"));
+    const unsubscribe = await platform.events.subscribe(jobChannel(claimed.id), (payload) => {
+      const parsed = jobEventSchema.safeParse(payload);
+      if (parsed.success && parsed.data.job.version > claimed.version) stopIfNotOurs(parsed.data.job);
+    });
+    const poll = setInterval(recheck, statusPollMs);
+
+    let current = claimed;
+    const progress = createProgressReporter<{ progress: number; framesExtracted: number }>(
+      async (p) => {
+        current = await platform.jobs.update(claimed.id, attempt, p);
+        await publish(current, video);
+      },
+      (err) => {
+        if (isDomainError(err, "STALE_UPDATE")) void recheck();
+        else logger.warn({ ...log, err }, "progress update failed");
+      },
+    );
+
+    const started = performance.now();
+    const archiveKey = archiveKeyFor(claimed);
+    const archive = new PassThrough();
+    const stored = platform.blobs.archives.put(archiveKey, archive, { contentType: "application/zip" });
+    // The engine's error is the one worth reporting; the store's rejection then only says "aborted".
+    stored.catch(() => undefined);
+    try {
+      const video_ = await platform.blobs.videos.openAsFile(video.blobKey);
+      let result: ExtractResult;
+      try {
+        result = await engine.extract({
+          inputPath: video_.path,
+          options: claimed.options,
+          output: archive,
+          signal: abort.signal,
+          onProgress: (p) => progress.report({ progress: Math.min(p.progress, 0.99), framesExtracted: p.framesExtracted }),
+          limits: deps.limits,
+        });
+      } finally {
+        await video_.release();
+      }
+      const info = await stored;
+      progress.discard();
+      await progress.flush();
+      const seconds = (performance.now() - started) / 1000;
+      let done: Job;
+      try {
+        done = await platform.jobs.update(claimed.id, attempt, {
+          status: "SUCCEEDED",
+          progress: 1,
+          framesExtracted: result.frameCount,
+          finishedAt: new Date(),
+          result: { frameCount: result.frameCount, archiveKey, archiveSizeBytes: info.sizeBytes, strategy: result.strategy },
+        });
+      } catch (err) {
+        if (!isDomainError(err, "STALE_UPDATE")) throw err;
+        // Cancelled (or deleted) just as it finished: the user asked for nothing, so keep nothing.
+        await platform.blobs.archives.delete(archiveKey);
+        logger.info(log, "job finished after cancellation; archive discarded");
+        return ack;
+      }
+      await publish(done, video);
+      deps.metrics?.jobs.inc({ outcome: "succeeded" });
+      deps.metrics?.jobDuration.observe({ outcome: "succeeded" }, seconds);
+      deps.metrics?.frames.inc(result.frameCount);
+      if (seconds > 0) deps.metrics?.framesPerSecond.observe(result.frameCount / seconds);
+      logger.info({ ...log, frames: result.frameCount, strategy: result.strategy, seconds }, "job succeeded");
+      return ack;
+    } catch (err) {
+      archive.destroy(err instanceof Error ? err : new Error(String(err)));
+      await stored.catch(() => undefined);
+      progress.discard();
+      await progress.flush();
+      const seconds = (performance.now() - started) / 1000;
+      if (cancelled) {
+        logger.info(log, "job cancelled; extraction stopped");
+        deps.metrics?.jobs.inc({ outcome: "cancelled" });
+        return ack;
+      }
+      if (ctx.signal.aborted) {
+        await handBack(claimed, video);
+        return { kind: "handback" };
+      }
+      const error = toJobError(err);
+      logger[error.retryable ? "warn" : "error"]({ ...log, err, code: error.code }, "extraction failed");
+      deps.metrics?.jobDuration.observe({ outcome: "failed" }, seconds);
+      const retry = error.retryable && claimed.attempts < deps.maxAttempts;
+      const next = await platform.jobs
+        .update(claimed.id, attempt, retry ? { status: "QUEUED", error } : { status: "FAILED", error, finishedAt: new Date() })
+        .catch((e: unknown) => {
+          if (isDomainError(e, "STALE_UPDATE")) return null;
+          throw e;
+        });
+      if (next) await publish(next, video);
+      if (!retry) deps.metrics?.jobs.inc({ outcome: "failed" });
+      return retry && next ? { kind: "retry", delaySeconds: backoff(claimed.attempts), reason: error.code } : ack;
+    } finally {
+      clearInterval(poll);
+      unsubscribe();
+      ctx.signal.removeEventListener("abort", onShutdown);
+    }
+  }
+
+  /** Shutdown: the attempt did not fail on its own, so it goes back to the queue without counting against the job. */
+  async function handBack(claimed: Job, video: Video): Promise<void> {
+    try {
+      const queued = await platform.jobs.update(
+        claimed.id,
+        { status: ["RUNNING"], attempts: claimed.attempts },
+        { status: "QUEUED", attempts: claimed.attempts - 1, progress: 0, framesExtracted: 0 },
+      );
+      await publish(queued, video);
+      logger.info({ jobId: claimed.id }, "job handed back on shutdown");
+    } catch (err) {
+      logger.warn({ jobId: claimed.id, err }, "could not hand job back; the queue will redeliver it");
+    }
+  }
+}
+
+function toJobError(err: unknown): JobError {
+  if (err instanceof ExtractionError) return { code: err.code, message: err.message, retryable: err.retryable };
+  if (isDomainError(err, "NOT_FOUND")) return { code: "INPUT_NOT_FOUND", message: "The uploaded video is missing.", retryable: false };
+  return { code: "INTERNAL", message: "Extraction failed unexpectedly; it will be retried.", retryable: true };
+}
