@@ -21,6 +21,8 @@ export const configSchema = z.object({
   VP_MAX_FRAMES: int(1, 100_000).default(1000),
   VP_JOB_MAX_ATTEMPTS: int(1, 20).default(3),
   VP_JOB_TIMEOUT_SECONDS: int(10, 86_400).default(3600),
+  /** How long a crashed worker's job stays invisible before another worker takes it over. */
+  VP_JOB_VISIBILITY_SECONDS: int(1, 3600).default(60),
   VP_REQUIRE_EMAIL_CONFIRMATION: bool.default(false),
   VP_ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
   VP_GRAPHQL_MAX_DEPTH: int(2, 50).default(12),

@@ -1,0 +1,3 @@
+export * from "./templates.js";
+export * from "./job-notifier.js";
+export * from "./sqs.js";

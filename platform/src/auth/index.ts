@@ -1,0 +1,2 @@
+export * from "./bearer.js";
+export * from "./jwks-token-verifier.js";

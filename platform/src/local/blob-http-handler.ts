@@ -1,0 +1,283 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { DomainError, isDomainError, type ErrorCode } from "@vp/schema";
+import { checkKey } from "./blob-keys.js";
+import {
+  downloadFields,
+  uploadFields,
+  type LocalDiskBlobStore,
+} from "./local-disk-blob-store.js";
+import { verify } from "./url-signer.js";
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  VALIDATION: 400,
+  SIZE_MISMATCH: 400,
+  INVALID_SIGNATURE: 403,
+  URL_EXPIRED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode | "METHOD_NOT_ALLOWED" | "RANGE_NOT_SATISFIABLE",
+  message: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+  });
+  res.end(body);
+}
+
+/** `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266 / 5987). */
+export function contentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Serves the signed URLs of local blob stores: `PUT /blobs/<bucket>/<key>` (upload targets) and
+ * `GET|HEAD /blobs/<bucket>/<key>` (download URLs). Resolves false when the path is not under
+ * `/blobs/`, so it can sit in front of other handlers.
+ */
+export function createBlobHttpHandler(
+  stores: ReadonlyArray<LocalDiskBlobStore>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const byBucket = new Map(stores.map((s) => [s.bucket, s]));
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (!url.pathname.startsWith("/blobs/")) return false;
+    try {
+      const [bucket, ...rawSegments] = url.pathname
+        .slice("/blobs/".length)
+        .split("/");
+      const store = bucket === undefined ? undefined : byBucket.get(bucket);
+      if (store === undefined)
+        throw new DomainError("NOT_FOUND", "no such bucket");
+      let key: string;
+      try {
+        key = rawSegments.map((s) => decodeURIComponent(s)).join("/");
+      } catch {
+        throw new DomainError("VALIDATION", "malformed path");
+      }
+      checkKey(key);
+      const q = url.searchParams;
+      const expires = Number(q.get("expires"));
+      const sig = q.get("sig") ?? "";
+      if (!Number.isSafeInteger(expires))
+        throw new DomainError("INVALID_SIGNATURE", "the URL is not signed");
+
+      if (req.method === "PUT") {
+        const sizeBytes = Number(q.get("size"));
+        const contentType = q.get("ct") ?? "";
+        if (
+          !Number.isSafeInteger(sizeBytes) ||
+          !verify(
+            store.secret,
+            uploadFields(store.bucket, key, {
+              expires,
+              sizeBytes,
+              contentType,
+            }),
+            sig,
+          )
+        )
+          throw new DomainError(
+            "INVALID_SIGNATURE",
+            "the signature does not match this URL",
+          );
+        checkNotExpired(store, expires);
+        const sentType = req.headers["content-type"];
+        if (
+          sentType !== undefined &&
+          sentType.trim().toLowerCase() !== contentType.trim().toLowerCase()
+        )
+          throw new DomainError(
+            "INVALID_SIGNATURE",
+            `Content-Type must be ${contentType}, as signed`,
+          );
+        const declared = req.headers["content-length"];
+        if (declared !== undefined) {
+          const n = Number(declared);
+          if (n > sizeBytes)
+            throw new DomainError(
+              "PAYLOAD_TOO_LARGE",
+              `this upload accepts exactly ${sizeBytes} bytes, ${n} were announced`,
+            );
+          if (n !== sizeBytes)
+            throw new DomainError(
+              "SIZE_MISMATCH",
+              `this upload accepts exactly ${sizeBytes} bytes, ${n} were announced`,
+            );
+        }
+        const md5 = createHash("md5");
+        const hashing = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            md5.update(chunk);
+            cb(null, chunk);
+          },
+        });
+        // A client that disconnects mid-body fails the put, which then deletes its temp file. Not pipeline():
+        // it would destroy req (and the socket) when put() refuses the body, and the refusal could not be sent.
+        const onClose = () => {
+          if (!req.complete)
+            hashing.destroy(
+              new DomainError(
+                "SIZE_MISMATCH",
+                "the client disconnected before the upload completed",
+              ),
+            );
+        };
+        req.once("close", onClose);
+        req.once("error", onClose);
+        req.pipe(hashing);
+        let info;
+        try {
+          info = await store.put(key, hashing, {
+            contentType,
+            maxBytes: sizeBytes,
+            expectedBytes: sizeBytes,
+          });
+        } finally {
+          req.unpipe(hashing);
+          req.off("close", onClose);
+        }
+        const etag = `"${md5.digest("hex")}"`;
+        const body = JSON.stringify({ key, sizeBytes: info.sizeBytes, etag });
+        res.writeHead(200, {
+          ETag: etag,
+          "Content-Type": "application/json; charset=utf-8",
+          "Content-Length": Buffer.byteLength(body),
+        });
+        res.end(body);
+        return true;
+      }
+
+      if (req.method === "GET" || req.method === "HEAD") {
+        const filename = q.get("filename") ?? "";
+        const signedType = q.get("ct");
+        if (
+          !verify(
+            store.secret,
+            downloadFields(store.bucket, key, {
+              expires,
+              filename,
+              contentType: signedType,
+            }),
+            sig,
+          )
+        )
+          throw new DomainError(
+            "INVALID_SIGNATURE",
+            "the signature does not match this URL",
+          );
+        checkNotExpired(store, expires);
+        const head = await store.head(key);
+        if (head === null)
+          throw new DomainError("NOT_FOUND", "the file is gone");
+        const range = parseRange(req.headers.range, head.sizeBytes);
+        if (range === "unsatisfiable") {
+          res.setHeader("Content-Range", `bytes */${head.sizeBytes}`);
+          sendError(
+            res,
+            416,
+            "RANGE_NOT_SATISFIABLE",
+            "the requested range is outside the file",
+          );
+          return true;
+        }
+        const { stream, info } = await store.openForRead(
+          key,
+          range ?? undefined,
+        );
+        const headers: Record<string, string | number> = {
+          "Content-Type":
+            signedType ?? info.contentType ?? "application/octet-stream",
+          "Content-Disposition": contentDisposition(
+            filename || key.split("/").pop()!,
+          ),
+          "Accept-Ranges": "bytes",
+          "Cache-Control": "private, no-store",
+        };
+        if (range === null) {
+          headers["Content-Length"] = info.sizeBytes;
+          res.writeHead(200, headers);
+        } else {
+          headers["Content-Length"] = range.end - range.start + 1;
+          headers["Content-Range"] =
+            `bytes ${range.start}-${range.end}/${info.sizeBytes}`;
+          res.writeHead(206, headers);
+        }
+        if (req.method === "HEAD") {
+          stream.destroy();
+          res.end();
+          return true;
+        }
+        await pipeline(stream, res).catch(() => undefined);
+        return true;
+      }
+
+      res.setHeader("Allow", "GET, HEAD, PUT");
+      sendError(
+        res,
+        405,
+        "METHOD_NOT_ALLOWED",
+        `${req.method ?? "?"} is not supported here`,
+      );
+      return true;
+    } catch (e) {
+      if (req.method === "PUT" && !req.complete) {
+        // Answer now, without reading a body we refuse, and close the connection after the reply.
+        res.setHeader("Connection", "close");
+        req.resume();
+      }
+      if (isDomainError(e))
+        sendError(res, STATUS[e.code] ?? 500, e.code, e.message);
+      else sendError(res, 500, "INTERNAL", "internal error");
+      return true;
+    }
+  };
+}
+
+function checkNotExpired(store: LocalDiskBlobStore, expires: number): void {
+  if (Math.floor(store.clock() / 1000) > expires)
+    throw new DomainError("URL_EXPIRED", "the URL has expired");
+}
+
+/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else is served whole. */
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | "unsatisfiable" {
+  if (header === undefined) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (m === null || (m[1] === "" && m[2] === "")) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === "") {
+    const n = Number(m[2]);
+    if (n === 0) return "unsatisfiable";
+    start = Math.max(0, size - n);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) return "unsatisfiable";
+  return { start, end };
+}

@@ -1,0 +1,217 @@
+import type Database from "better-sqlite3";
+import {
+  JOB_TRANSITIONS,
+  type ExtractionOptions,
+  type Job,
+  type JobError,
+  type JobPatch,
+  type JobResult,
+  type JobStatus,
+  type NewJob,
+  type Page,
+  type PageRequest,
+} from "@vp/schema";
+import type { JobCondition, JobRepository } from "../ports/repositories.js";
+import {
+  type Assignment,
+  date,
+  explainNoUpdate,
+  json,
+  legalSources,
+  ms,
+  parseJson,
+} from "./conditional-update.js";
+import { afterClause, checkPageSize, toPage } from "./pagination.js";
+import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
+import type { SqliteRepositoryOptions } from "./sqlite-video-repository.js";
+
+interface JobRow {
+  id: string;
+  owner_id: string;
+  video_id: string;
+  status: JobStatus;
+  progress: number;
+  frames_extracted: number;
+  options: string;
+  attempts: number;
+  error: string | null;
+  result: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+  version: number;
+}
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  videoId: r.video_id,
+  status: r.status,
+  progress: r.progress,
+  framesExtracted: r.frames_extracted,
+  options: JSON.parse(r.options) as ExtractionOptions,
+  attempts: r.attempts,
+  error: parseJson<JobError>(r.error),
+  result: parseJson<JobResult>(r.result),
+  createdAt: new Date(r.created_at),
+  startedAt: date(r.started_at),
+  finishedAt: date(r.finished_at),
+  updatedAt: new Date(r.updated_at),
+  version: r.version,
+});
+
+export class SqliteJobRepository implements JobRepository {
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: SqliteRepositoryOptions = {},
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  async create(job: NewJob): Promise<Job> {
+    const now = this.clock();
+    try {
+      const row = this.db
+        .prepare(
+          `INSERT INTO jobs (id, owner_id, video_id, status, progress, frames_extracted, options, attempts, error, result,
+             created_at, started_at, finished_at, updated_at, version)
+           VALUES (?, ?, ?, 'QUEUED', 0, 0, ?, 0, NULL, NULL, ?, NULL, NULL, ?, 1) RETURNING *`,
+        )
+        .get(
+          job.id,
+          job.ownerId,
+          job.videoId,
+          JSON.stringify(job.options),
+          now,
+          now,
+        ) as JobRow;
+      return toJob(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw alreadyExists("job", job.id);
+      throw e;
+    }
+  }
+
+  async findById(id: string): Promise<Job | null> {
+    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as
+      JobRow | undefined;
+    return row === undefined ? null : toJob(row);
+  }
+
+  async findForOwner(ownerId: string, id: string): Promise<Job | null> {
+    const row = this.db
+      .prepare("SELECT * FROM jobs WHERE id = ? AND owner_id = ?")
+      .get(id, ownerId) as JobRow | undefined;
+    return row === undefined ? null : toJob(row);
+  }
+
+  async listForOwner(
+    ownerId: string,
+    query: PageRequest & {
+      readonly videoId?: string | null;
+      readonly status?: JobStatus | null;
+    },
+  ): Promise<Page<Job>> {
+    checkPageSize(query.first);
+    const after = afterClause(query.after);
+    const params: Array<string | number> = [ownerId];
+    let sql = "SELECT * FROM jobs WHERE owner_id = ?";
+    if (query.videoId !== undefined && query.videoId !== null) {
+      sql += " AND video_id = ?";
+      params.push(query.videoId);
+    }
+    if (query.status !== undefined && query.status !== null) {
+      sql += " AND status = ?";
+      params.push(query.status);
+    }
+    sql += `${after.sql} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.db
+      .prepare(sql)
+      .all(...params, ...after.params, query.first + 1) as JobRow[];
+    return toPage(
+      rows,
+      query.first,
+      (r) => ({ createdAt: r.created_at, id: r.id }),
+      toJob,
+    );
+  }
+
+  async latestForVideo(ownerId: string, videoId: string): Promise<Job | null> {
+    const row = this.db
+      .prepare(
+        "SELECT * FROM jobs WHERE owner_id = ? AND video_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+      )
+      .get(ownerId, videoId) as JobRow | undefined;
+    return row === undefined ? null : toJob(row);
+  }
+
+  async update(id: string, when: JobCondition, patch: JobPatch): Promise<Job> {
+    const set: Assignment[] = [];
+    if (patch.status !== undefined)
+      set.push({ column: "status", value: patch.status });
+    if (patch.progress !== undefined)
+      set.push({ column: "progress", value: patch.progress });
+    if (patch.framesExtracted !== undefined)
+      set.push({ column: "frames_extracted", value: patch.framesExtracted });
+    if (patch.attempts !== undefined)
+      set.push({ column: "attempts", value: patch.attempts });
+    if (patch.error !== undefined)
+      set.push({ column: "error", value: json(patch.error) });
+    if (patch.result !== undefined)
+      set.push({ column: "result", value: json(patch.result) });
+    if (patch.startedAt !== undefined)
+      set.push({ column: "started_at", value: ms(patch.startedAt) });
+    if (patch.finishedAt !== undefined)
+      set.push({ column: "finished_at", value: ms(patch.finishedAt) });
+    set.push({ column: "updated_at", value: this.clock() });
+
+    const where: string[] = ["id = ?"];
+    const params: Array<string | number> = [id];
+    if (when.status !== undefined) {
+      where.push(
+        when.status.length === 0
+          ? "0"
+          : `status IN (${when.status.map(() => "?").join(", ")})`,
+      );
+      params.push(...when.status);
+    }
+    if (when.version !== undefined) {
+      where.push("version = ?");
+      params.push(when.version);
+    }
+    if (when.attempts !== undefined) {
+      where.push("attempts = ?");
+      params.push(when.attempts);
+    }
+    if (patch.status !== undefined) {
+      const from = legalSources(JOB_TRANSITIONS, patch.status);
+      where.push(
+        from.length === 0
+          ? "0"
+          : `status IN (${from.map(() => "?").join(", ")})`,
+      );
+      params.push(...from);
+    }
+    const sql = `UPDATE jobs SET ${set.map((a) => `${a.column} = ?`).join(", ")}, version = version + 1
+                 WHERE ${where.join(" AND ")} RETURNING *`;
+    const row = this.db
+      .prepare(sql)
+      .get(...set.map((a) => a.value), ...params) as JobRow | undefined;
+    if (row !== undefined) return toJob(row);
+    const current = this.db
+      .prepare("SELECT status, version, attempts FROM jobs WHERE id = ?")
+      .get(id) as
+      { status: JobStatus; version: number; attempts: number } | undefined;
+    throw explainNoUpdate({
+      kind: "job",
+      id,
+      current,
+      when,
+      to: patch.status,
+      table: JOB_TRANSITIONS,
+    });
+  }
+}
