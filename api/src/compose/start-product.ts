@@ -1,0 +1,136 @@
+import { collectDefaultMetrics, Registry } from "prom-client";
+import type { Logger } from "pino";
+import type { Config } from "@vp/platform/config";
+import { createLocalPlatform, type LocalPlatform } from "@vp/platform/local/local-platform";
+import { startQueueConsumer, type QueueConsumer } from "@vp/platform/messaging/queue-consumer";
+import { createAccountsHandler, TokenBucketRateLimiter, toNodeHandler } from "@vp/auth-lambda";
+import { createJobNotifier } from "@vp/notify-lambda";
+import { extract, probe, resolveFfmpeg, validatePlan } from "@vp/worker/engine/index";
+import { createWorkerMetrics } from "@vp/worker/runner/worker-metrics";
+import { startWorker } from "@vp/worker/runner/start-worker";
+import { startApiServer } from "../http/server.js";
+import type { Roles } from "./roles.js";
+
+export interface ProductOptions {
+  readonly config: Config;
+  readonly roles: Roles;
+  readonly logger: Logger;
+  /** Directory of the bundled GraphiQL; absent in tests that do not need the playground. */
+  readonly graphiqlDir?: string;
+  /** Test hooks: faster cancellation checks. */
+  readonly statusPollMs?: number;
+}
+
+export interface RunningProduct {
+  /** Origin of the HTTP server, when this process runs the API. */
+  readonly url: string | null;
+  readonly platform: LocalPlatform;
+  close(): Promise<void>;
+}
+
+/** Composition root: builds the platform chosen by configuration and starts this process's services. */
+export async function startProduct(options: ProductOptions): Promise<RunningProduct> {
+  const { config, roles, logger } = options;
+  if (config.VP_BACKEND !== "local") {
+    throw new Error("VP_BACKEND=aws is not available yet: the AWS adapters arrive with issue 5. Use VP_BACKEND=local.");
+  }
+  const ffmpeg = await resolveFfmpeg();
+  logger[ffmpeg.outdated ? "warn" : "info"](
+    { ffmpeg: ffmpeg.ffmpegPath, version: ffmpeg.version, source: ffmpeg.source },
+    ffmpeg.outdated ? "using the old bundled ffmpeg fallback; install Debian's ffmpeg for untrusted input" : "ffmpeg found",
+  );
+
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.PORT}`;
+  const platform = await createLocalPlatform({
+    dataDir: config.dataDir,
+    publicUrl: () => publicUrl,
+    issuer: config.publicUrl ?? "urn:video-processor:local",
+    accessTokenTtlSeconds: config.VP_ACCESS_TOKEN_TTL_SECONDS,
+    requireEmailConfirmation: config.VP_REQUIRE_EMAIL_CONFIRMATION,
+    mailFrom: config.VP_MAIL_FROM,
+    smtpUrl: config.SMTP_URL,
+    jobMaxAttempts: config.VP_JOB_MAX_ATTEMPTS,
+  });
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const stops: Array<() => Promise<void>> = [];
+
+  let url: string | null = null;
+  if (roles.api) {
+    const accounts = createAccountsHandler({
+      identity: platform.identity,
+      rateLimiter: new TokenBucketRateLimiter({
+        capacity: config.VP_ACCOUNTS_RATE_LIMIT_PER_MINUTE,
+        refillPerSecond: config.VP_ACCOUNTS_RATE_LIMIT_PER_MINUTE / 60,
+      }),
+      logger: logger.child({ component: "accounts" }),
+    });
+    const server = await startApiServer({
+      platform,
+      config,
+      logger,
+      metrics,
+      engine: { probe, validatePlan },
+      accountsHandler: toNodeHandler(accounts, { maxBodyBytes: 8 * 1024 }),
+      blobHandler: platform.blobHttpHandler,
+      jwks: () => platform.jwks(),
+      ...(options.graphiqlDir ? { graphiqlDir: options.graphiqlDir } : {}),
+    });
+    url = server.url;
+    if (!config.publicUrl) publicUrl = server.url;
+    stops.push(() => server.close());
+  }
+
+  const consumers: QueueConsumer[] = [];
+  if (roles.worker && config.VP_WORKER_CONCURRENCY > 0) {
+    consumers.push(
+      startWorker({
+        platform,
+        engine: { extract },
+        logger: logger.child({ component: "worker" }),
+        metrics: createWorkerMetrics(metrics),
+        concurrency: config.VP_WORKER_CONCURRENCY,
+        maxAttempts: config.VP_JOB_MAX_ATTEMPTS,
+        maxFrames: config.VP_MAX_FRAMES,
+        timeoutSeconds: config.VP_JOB_TIMEOUT_SECONDS,
+        visibilityTimeoutSeconds: config.VP_JOB_VISIBILITY_SECONDS,
+        ...(options.statusPollMs !== undefined ? { statusPollMs: options.statusPollMs } : {}),
+      }),
+    );
+  }
+  if (roles.notifier) {
+    const notify = createJobNotifier({
+      identity: platform.identity,
+      mailer: platform.mailer,
+      publicUrl: config.publicUrl ?? publicUrl,
+      logger: logger.child({ component: "notify" }),
+    });
+    consumers.push(
+      startQueueConsumer({
+        name: "notifications",
+        queue: platform.notificationQueue,
+        concurrency: 2,
+        visibilityTimeoutSeconds: 60,
+        logger: logger.child({ component: "notify" }),
+        handle: async (message) => {
+          await notify(message.body);
+          return { kind: "ack" };
+        },
+      }),
+    );
+  }
+  // Drain order: stop taking HTTP and WebSocket traffic, let jobs finish or hand them back, then close storage.
+  stops.push(async () => {
+    await Promise.all(consumers.map((c) => c.close({ graceMs: 20_000 })));
+  });
+
+  return {
+    url,
+    platform,
+    async close() {
+      for (const stop of stops) await stop();
+      await platform.close();
+    },
+  };
+}
