@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
-const int = (min: number, max: number) => z.coerce.number().int("must be a whole number").min(min).max(max);
+const int = (min: number, max: number) =>
+  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min).max(max);
 
 /**
  * Every setting the service reads, validated once at start. Anything not set here takes
@@ -31,7 +32,41 @@ export const configSchema = z.object({
   VP_MAIL_FROM: z.string().min(3).default("video-processor <no-reply@localhost>"),
   SMTP_URL: z.url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Serves /metrics and /healthz from a process that runs no API (`--role worker`); unset: none. */
+  VP_METRICS_PORT: int(0, 65_535).optional(),
+
+  // VP_BACKEND=aws: the names of the resources the CDK app creates (infra/). Endpoints can be
+  // pointed elsewhere (LocalStack, test servers) with the SDK's own AWS_ENDPOINT_URL_<SERVICE>.
+  AWS_REGION: z.string().min(1).optional(),
+  VP_S3_VIDEOS_BUCKET: z.string().min(3).optional(),
+  VP_S3_ARCHIVES_BUCKET: z.string().min(3).optional(),
+  VP_DYNAMODB_TABLE: z.string().min(3).optional(),
+  VP_SNS_API_TOPIC_ARN: z.string().startsWith("arn:").optional(),
+  VP_SNS_WORKER_TOPIC_ARN: z.string().startsWith("arn:").optional(),
+  VP_SQS_WORKER_QUEUE_URL: z.url().optional(),
+  VP_SQS_API_QUEUE_URL: z.url().optional(),
+  VP_SQS_NOTIFY_QUEUE_URL: z.url().optional(),
+  VP_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  VP_COGNITO_USER_POOL_ID: z.string().min(3).optional(),
+  VP_COGNITO_CLIENT_ID: z.string().min(3).optional(),
 });
+
+/** Settings without which VP_BACKEND=aws cannot start. */
+export const AWS_REQUIRED_SETTINGS = [
+  "AWS_REGION",
+  "VP_PUBLIC_URL",
+  "VP_S3_VIDEOS_BUCKET",
+  "VP_S3_ARCHIVES_BUCKET",
+  "VP_DYNAMODB_TABLE",
+  "VP_SNS_API_TOPIC_ARN",
+  "VP_SNS_WORKER_TOPIC_ARN",
+  "VP_SQS_WORKER_QUEUE_URL",
+  "VP_SQS_API_QUEUE_URL",
+  "VP_SQS_NOTIFY_QUEUE_URL",
+  "VP_REDIS_URL",
+  "VP_COGNITO_USER_POOL_ID",
+  "VP_COGNITO_CLIENT_ID",
+] as const;
 
 export type RawConfig = z.infer<typeof configSchema>;
 export interface Config extends RawConfig {
@@ -54,6 +89,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((i) => `${i.path.join(".")}=${JSON.stringify(present[String(i.path[0])] ?? "")}: ${i.message}`),
     );
+  }
+  if (parsed.data.VP_BACKEND === "aws") {
+    const missing = AWS_REQUIRED_SETTINGS.filter((name) => parsed.data[name] === undefined);
+    if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required when VP_BACKEND=aws`));
   }
   return {
     ...parsed.data,
