@@ -10,6 +10,11 @@ export interface ProbeResult extends VideoMetadata {
   /** True when the stream's frame rate varies (phone and screen recordings). */
   readonly variableFrameRate: boolean;
   readonly frameCount: number | null;
+  /**
+   * Where ffmpeg's seek timeline starts (the container's start time, seconds). Times in options and
+   * manifests are relative to it. Absent in probes made elsewhere: then `startTime` is used.
+   */
+  readonly timeOrigin?: number;
 }
 
 export interface ManifestFrame {
