@@ -28,6 +28,8 @@ export const configSchema = z.object({
   VP_JOB_TIMEOUT_SECONDS: int(10, 86_400).default(3600),
   /** How long a crashed worker's job stays invisible before another worker takes it over. */
   VP_JOB_VISIBILITY_SECONDS: int(1, 3600).default(60),
+  /** On SIGTERM, how long running jobs may finish before they are handed back to the queue. */
+  VP_SHUTDOWN_GRACE_SECONDS: int(0, 3600).default(20),
   VP_REQUIRE_EMAIL_CONFIRMATION: bool.default(false),
   VP_ACCESS_TOKEN_TTL_SECONDS: int(60, 86_400).default(3600),
   VP_GRAPHQL_MAX_DEPTH: int(2, 50).default(12),

@@ -9,6 +9,7 @@ import { extract, probe, resolveFfmpeg, validatePlan } from "@vp/worker/engine/i
 import { createWorkerMetrics } from "@vp/worker/runner/worker-metrics";
 import { startWorker } from "@vp/worker/runner/start-worker";
 import { startApiServer } from "../http/server.js";
+import { startMetricsServer } from "./metrics-server.js";
 import type { Roles } from "./roles.js";
 
 export interface ProductOptions {
@@ -120,10 +121,21 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
       }),
     );
   }
+  let closeMetrics = async (): Promise<void> => {};
+  if (!roles.api && config.VP_METRICS_PORT !== undefined) {
+    let draining = false;
+    const metricsServer = await startMetricsServer(metrics, { port: config.VP_METRICS_PORT, host: config.HOST, isHealthy: () => !draining });
+    logger.info({ port: metricsServer.port }, "metrics and health served");
+    stops.unshift(async () => {
+      draining = true;
+    });
+    closeMetrics = () => metricsServer.close();
+  }
   // Drain order: stop taking HTTP and WebSocket traffic, let jobs finish or hand them back, then close storage.
   stops.push(async () => {
-    await Promise.all(consumers.map((c) => c.close({ graceMs: 20_000 })));
+    await Promise.all(consumers.map((c) => c.close({ graceMs: config.VP_SHUTDOWN_GRACE_SECONDS * 1000 })));
   });
+  stops.push(() => closeMetrics());
 
   return {
     url,
