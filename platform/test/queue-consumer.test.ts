@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { openDatabase, SqliteJobQueue, type Database } from "../src/local/index.js";
+import { openDatabase, SqliteJobQueue } from "../src/local/index.js";
 import { startQueueConsumer, type Disposition } from "../src/messaging/queue-consumer.js";
 
 const silent = { info() {}, warn() {}, error() {} };
@@ -11,7 +11,7 @@ const schema = z.object({ n: z.number() });
 
 describe("startQueueConsumer", () => {
   let dir: string;
-  let db: Database.Database;
+  let db: ReturnType<typeof openDatabase>;
   let queue: SqliteJobQueue<{ n: number }>;
 
   beforeEach(async () => {

@@ -1,0 +1,70 @@
+import type { Job } from "@vp/schema";
+import { ExtractionJobType } from "@vp/schema/graphql/index";
+import {
+  Arg,
+  Authorized,
+  ID,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from "type-graphql";
+import { viewerId } from "../auth-checker.js";
+import type { ApiContext } from "../context.js";
+import { notFoundError } from "../errors.js";
+import { decodeGlobalId } from "../global-id.js";
+import { jobUpdates, ownerJobUpdates } from "../subscriptions/job-updates.js";
+
+interface JobUpdatedArgs {
+  readonly jobId: string;
+}
+
+/** Ownership is checked when subscribing: an unknown or foreign job fails with NOT_FOUND. */
+async function subscribeJobUpdated({
+  args,
+  context,
+}: SubscribeResolverData<unknown, JobUpdatedArgs, ApiContext>) {
+  const owner = viewerId(context);
+  const jobId = decodeGlobalId(args.jobId, "ExtractionJob");
+  const notFound = notFoundError("No job with this id exists.");
+  if (jobId === null) throw notFound;
+  const updates = await jobUpdates(context.platform.events, {
+    ownerId: owner,
+    jobId,
+    logger: context.logger,
+    loadCurrent: () => context.services.getJob(owner, jobId),
+  });
+  if (updates === null) throw notFound;
+  return updates;
+}
+
+function subscribeMyJobUpdates({
+  context,
+}: SubscribeResolverData<unknown, unknown, ApiContext>) {
+  return ownerJobUpdates(context.platform.events, {
+    ownerId: viewerId(context),
+    logger: context.logger,
+  });
+}
+
+@Resolver()
+export class SubscriptionResolver {
+  @Authorized()
+  @Subscription(() => ExtractionJobType, {
+    subscribe: subscribeJobUpdated,
+    description:
+      "The job's current state at once, then every change (status, progress) as the worker reports it.",
+  })
+  jobUpdated(@Root() job: Job, @Arg("jobId", () => ID) _jobId: string): Job {
+    return job;
+  }
+
+  @Authorized()
+  @Subscription(() => ExtractionJobType, {
+    subscribe: subscribeMyJobUpdates,
+    description: "Every change to any of the viewer's jobs, from now on.",
+  })
+  myJobUpdates(@Root() job: Job): Job {
+    return job;
+  }
+}

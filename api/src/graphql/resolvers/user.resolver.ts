@@ -1,0 +1,87 @@
+import { toGlobalId, type Job, type Video } from "@vp/schema";
+import {
+  ExtractionJobConnection,
+  JobStatusEnum,
+  UserType,
+  VideoConnection,
+  VideoStatusEnum,
+} from "@vp/schema/graphql/index";
+import type { Connection } from "@vp/schema/graphql/connection.type";
+import type { JobStatus, VideoStatus } from "@vp/schema";
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import { viewerId } from "../auth-checker.js";
+import type { ApiContext } from "../context.js";
+import { connectionFrom } from "../pagination.js";
+
+/** The signed-in user as the resolvers see it. */
+export interface UserView {
+  readonly id: string;
+  readonly userId: string;
+  readonly email: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+
+export const userView = (userId: string, email: string | null): UserView => ({
+  id: toGlobalId("User", userId),
+  userId,
+  email,
+});
+
+@Resolver(() => UserType)
+export class UserResolver {
+  @Authorized()
+  @Query(() => UserType, { description: "The signed-in user." })
+  viewer(@Ctx() ctx: ApiContext): UserView {
+    return userView(viewerId(ctx), ctx.viewer?.email ?? null);
+  }
+
+  @FieldResolver(() => VideoConnection, {
+    description: "The user's videos, newest first.",
+  })
+  videos(
+    @Root() user: UserView,
+    @Ctx() ctx: ApiContext,
+    @Arg("first", () => Int, {
+      defaultValue: DEFAULT_PAGE_SIZE,
+      description: "1..100",
+    })
+    first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("status", () => VideoStatusEnum, { nullable: true })
+    status: VideoStatus | null,
+  ): Promise<Connection<Video>> {
+    return connectionFrom({ first, after }, (page) =>
+      ctx.services.listVideos(user.userId, { ...page, status }),
+    );
+  }
+
+  @FieldResolver(() => ExtractionJobConnection, {
+    description: "The user's extraction jobs, newest first.",
+  })
+  jobs(
+    @Root() user: UserView,
+    @Ctx() ctx: ApiContext,
+    @Arg("first", () => Int, {
+      defaultValue: DEFAULT_PAGE_SIZE,
+      description: "1..100",
+    })
+    first: number,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("status", () => JobStatusEnum, { nullable: true })
+    status: JobStatus | null,
+  ): Promise<Connection<Job>> {
+    return connectionFrom({ first, after }, (page) =>
+      ctx.services.listJobs(user.userId, { ...page, status }),
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import type { ServiceDeps } from "./deps.js";
+import * as jobs from "./job.service.js";
+import * as queries from "./queries.js";
+import * as uploads from "./upload.service.js";
+import * as videos from "./video.service.js";
+
+export * from "./deps.js";
+export * from "./user-errors.js";
+export {
+  blobKeySegment,
+  sanitizeFilename,
+  basenameWithoutExtension,
+  normalizeVideoContentType,
+  MAX_FILENAME_LENGTH,
+} from "./filename.js";
+export { firstJobId } from "./job-lifecycle.js";
+export type {
+  CreateVideoUploadInput,
+  CreateVideoUploadResult,
+  CompleteVideoUploadResult,
+} from "./upload.service.js";
+export type { JobResultData } from "./job.service.js";
+
+type Bound<F> = F extends (deps: ServiceDeps, ...args: infer A) => infer R
+  ? (...args: A) => R
+  : never;
+
+/** The application services with their dependencies bound: what resolvers call. */
+export interface Services {
+  readonly createVideoUpload: Bound<typeof uploads.createVideoUpload>;
+  readonly completeVideoUpload: (
+    ownerId: string,
+    input: { readonly videoId: string },
+  ) => ReturnType<typeof uploads.completeVideoUpload>;
+  readonly startExtraction: Bound<typeof jobs.startExtraction>;
+  readonly cancelJob: Bound<typeof jobs.cancelJob>;
+  readonly retryJob: Bound<typeof jobs.retryJob>;
+  readonly deleteVideo: Bound<typeof videos.deleteVideo>;
+  readonly getVideo: Bound<typeof queries.getVideo>;
+  readonly getJob: Bound<typeof queries.getJob>;
+  readonly listVideos: Bound<typeof queries.listVideos>;
+  readonly listJobs: Bound<typeof queries.listJobs>;
+  readonly latestJob: Bound<typeof queries.latestJob>;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  return {
+    createVideoUpload: (ownerId, input) =>
+      uploads.createVideoUpload(deps, ownerId, input),
+    completeVideoUpload: (ownerId, input) =>
+      uploads.completeVideoUpload(deps, ownerId, input),
+    startExtraction: (ownerId, input) =>
+      jobs.startExtraction(deps, ownerId, input),
+    cancelJob: (ownerId, input) => jobs.cancelJob(deps, ownerId, input),
+    retryJob: (ownerId, input) => jobs.retryJob(deps, ownerId, input),
+    deleteVideo: (ownerId, input) => videos.deleteVideo(deps, ownerId, input),
+    getVideo: (ownerId, id) => queries.getVideo(deps, ownerId, id),
+    getJob: (ownerId, id) => queries.getJob(deps, ownerId, id),
+    listVideos: (ownerId, query) => queries.listVideos(deps, ownerId, query),
+    listJobs: (ownerId, query) => queries.listJobs(deps, ownerId, query),
+    latestJob: (ownerId, videoId) => queries.latestJob(deps, ownerId, videoId),
+  };
+}

@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import {
+  isDomainError,
+  toJobSnapshot,
+  type ExtractionOptions,
+  type Job,
+  type Video,
+} from "@vp/schema";
+import { ExtractionError, type ProbeResult } from "@vp/worker/engine/types";
+import type { ServiceDeps } from "./deps.js";
+import {
+  optionProblems,
+  userError,
+  type UserErrorData,
+} from "./user-errors.js";
+
+export type ProbeOutcome =
+  | { readonly ok: true; readonly probe: ProbeResult }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Probes the stored original. An ExtractionError is the file's fault (its message is meant for
+ * users); anything else is ours and propagates.
+ */
+export async function probeVideo(
+  deps: ServiceDeps,
+  video: Video,
+): Promise<ProbeOutcome> {
+  const file = await deps.platform.blobs.videos.openAsFile(video.blobKey);
+  try {
+    return { ok: true, probe: await deps.engine.probe(file.path) };
+  } catch (e) {
+    if (e instanceof ExtractionError) {
+      deps.logger.info(
+        { videoId: video.id, code: e.code, diagnostics: e.diagnostics },
+        "probe refused the upload",
+      );
+      return { ok: false, reason: e.message };
+    }
+    throw e;
+  } finally {
+    await file.release();
+  }
+}
+
+/**
+ * The first job of a video has an id derived from the video's, so concurrent or repeated
+ * completeVideoUpload calls converge on one job instead of queueing several.
+ */
+export function firstJobId(videoId: string): string {
+  const h = createHash("sha256").update(`first-job:${videoId}`).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Puts the job on the queue. The dedupe key makes a repeat while it still waits harmless. */
+export async function enqueueJob(deps: ServiceDeps, job: Job): Promise<void> {
+  await deps.platform.extractionQueue.enqueue(
+    { jobId: job.id, videoId: job.videoId, ownerId: job.ownerId },
+    { dedupeKey: job.id },
+  );
+}
+
+/** Live news is best effort (state is durable in the repositories): a failed publish is logged, not fatal. */
+export async function publishJob(
+  deps: ServiceDeps,
+  job: Job,
+  videoFilename: string,
+): Promise<void> {
+  try {
+    await deps.platform.jobEvents.publish({
+      job: toJobSnapshot(job),
+      videoFilename,
+    });
+  } catch (e) {
+    deps.logger.warn(
+      { err: e, jobId: job.id },
+      "could not publish a job event",
+    );
+  }
+}
+
+/**
+ * Validates the options against the probe, then creates, queues and announces a job.
+ * Plan problems come back as VALIDATION userErrors under `optionsField`.
+ */
+export async function createAndQueueJob(
+  deps: ServiceDeps,
+  video: Video,
+  options: ExtractionOptions,
+  probe: ProbeResult,
+  jobId: string,
+  optionsField: readonly string[],
+): Promise<{ job: Job | null; userErrors: UserErrorData[] }> {
+  const plan = deps.engine.validatePlan(options, probe, {
+    maxFrames: deps.limits.maxFrames,
+  });
+  if (!plan.ok)
+    return {
+      job: null,
+      userErrors: optionProblems(plan.problems, optionsField),
+    };
+  let job: Job;
+  try {
+    job = await deps.platform.jobs.create({
+      id: jobId,
+      ownerId: video.ownerId,
+      videoId: video.id,
+      options,
+    });
+  } catch (e) {
+    if (!isDomainError(e, "ALREADY_EXISTS")) throw e;
+    const existing = await deps.platform.jobs.findForOwner(
+      video.ownerId,
+      jobId,
+    );
+    if (existing === null) throw e;
+    // Someone else created it a moment ago; queueing again is harmless (dedupe key).
+    if (existing.status === "QUEUED") await enqueueJob(deps, existing);
+    return { job: existing, userErrors: [] };
+  }
+  await enqueueJob(deps, job);
+  await publishJob(deps, job, video.filename);
+  return { job, userErrors: [] };
+}
+
+export const unreadableVideo = (
+  reason: string | null,
+  field: readonly string[],
+): UserErrorData =>
+  userError(
+    "UNREADABLE_VIDEO",
+    reason ?? "The file could not be read as a video.",
+    field,
+  );

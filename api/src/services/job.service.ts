@@ -1,0 +1,189 @@
+import {
+  isDomainError,
+  type Job,
+  type JobStatus,
+  type Video,
+} from "@vp/schema";
+import { newId } from "@vp/schema";
+import type { ServiceDeps } from "./deps.js";
+import { parseExtractionInput } from "./extraction-input.js";
+import {
+  createAndQueueJob,
+  enqueueJob,
+  probeVideo,
+  publishJob,
+  unreadableVideo,
+} from "./job-lifecycle.js";
+import {
+  notFound,
+  optionProblems,
+  userError,
+  type UserErrorData,
+} from "./user-errors.js";
+
+export interface JobResultData {
+  readonly job: Job | null;
+  readonly userErrors: UserErrorData[];
+}
+
+const JOB_ID_FIELD = ["input", "jobId"] as const;
+const VIDEO_ID_FIELD = ["input", "videoId"] as const;
+
+/** A new extraction of a READY video with new options. */
+export async function startExtraction(
+  deps: ServiceDeps,
+  ownerId: string,
+  input: {
+    readonly videoId: string;
+    readonly extraction?: Readonly<Record<string, unknown>> | null;
+  },
+): Promise<JobResultData> {
+  const video = await deps.platform.videos.findForOwner(ownerId, input.videoId);
+  if (video === null)
+    return { job: null, userErrors: [notFound("video", VIDEO_ID_FIELD)] };
+  const options = parseExtractionInput(input.extraction, deps.limits.maxFrames);
+  if (!options.ok)
+    return {
+      job: null,
+      userErrors: optionProblems(options.problems, ["input", "extraction"]),
+    };
+  if (video.status === "REJECTED")
+    return {
+      job: null,
+      userErrors: [unreadableVideo(video.rejectionReason, VIDEO_ID_FIELD)],
+    };
+  if (video.status !== "READY")
+    return {
+      job: null,
+      userErrors: [
+        userError(
+          "ILLEGAL_TRANSITION",
+          "The upload of this video is not complete yet: call completeVideoUpload first.",
+          VIDEO_ID_FIELD,
+        ),
+      ],
+    };
+  // Re-probing (not the stored metadata) gives the plan check the keyframe and start-time facts it needs.
+  const probed = await probeVideo(deps, video);
+  if (!probed.ok)
+    return {
+      job: null,
+      userErrors: [unreadableVideo(probed.reason, VIDEO_ID_FIELD)],
+    };
+  return createAndQueueJob(deps, video, options.value, probed.probe, newId(), [
+    "input",
+    "extraction",
+  ]);
+}
+
+const LIVE: readonly JobStatus[] = ["QUEUED", "RUNNING"];
+const RETRYABLE: readonly JobStatus[] = ["FAILED", "CANCELLED"];
+
+/** QUEUED/RUNNING -> CANCELLED. The worker notices the status change and stops. */
+export async function cancelJob(
+  deps: ServiceDeps,
+  ownerId: string,
+  input: { readonly jobId: string },
+): Promise<JobResultData> {
+  const job = await deps.platform.jobs.findForOwner(ownerId, input.jobId);
+  if (job === null)
+    return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
+  if (!LIVE.includes(job.status))
+    return {
+      job,
+      userErrors: [illegal(job, "cancelled", "a queued or running")],
+    };
+  const now = (deps.now ?? (() => new Date()))();
+  const outcome = await transition(deps, job, LIVE, {
+    status: "CANCELLED",
+    finishedAt: now,
+    error: {
+      code: "CANCELLED",
+      message: "The job was cancelled.",
+      retryable: true,
+    },
+  });
+  if ("userError" in outcome)
+    return { job: outcome.current, userErrors: [outcome.userError] };
+  await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
+  return { job: outcome.job, userErrors: [] };
+}
+
+/** FAILED/CANCELLED -> QUEUED with a clean slate, and back on the queue. */
+export async function retryJob(
+  deps: ServiceDeps,
+  ownerId: string,
+  input: { readonly jobId: string },
+): Promise<JobResultData> {
+  const job = await deps.platform.jobs.findForOwner(ownerId, input.jobId);
+  if (job === null)
+    return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
+  if (!RETRYABLE.includes(job.status))
+    return {
+      job,
+      userErrors: [illegal(job, "retried", "a failed or cancelled")],
+    };
+  const outcome = await transition(deps, job, RETRYABLE, {
+    status: "QUEUED",
+    progress: 0,
+    framesExtracted: 0,
+    error: null,
+    result: null,
+    startedAt: null,
+    finishedAt: null,
+  });
+  if ("userError" in outcome)
+    return { job: outcome.current, userErrors: [outcome.userError] };
+  await enqueueJob(deps, outcome.job);
+  await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
+  return { job: outcome.job, userErrors: [] };
+}
+
+function illegal(job: Job, verb: string, allowed: string): UserErrorData {
+  return userError(
+    "ILLEGAL_TRANSITION",
+    `The job is ${job.status}: only ${allowed} job can be ${verb}.`,
+    [...JOB_ID_FIELD],
+  );
+}
+
+/**
+ * A conditional update on the status only: a worker's concurrent progress write must not make
+ * a cancel fail, but a concurrent finish must. A lost race answers with the job as it now is.
+ */
+async function transition(
+  deps: ServiceDeps,
+  job: Job,
+  from: readonly JobStatus[],
+  patch: Parameters<ServiceDeps["platform"]["jobs"]["update"]>[2],
+): Promise<{ job: Job } | { current: Job | null; userError: UserErrorData }> {
+  try {
+    return {
+      job: await deps.platform.jobs.update(job.id, { status: from }, patch),
+    };
+  } catch (e) {
+    if (
+      !isDomainError(e, "STALE_UPDATE") &&
+      !isDomainError(e, "ILLEGAL_TRANSITION")
+    )
+      throw e;
+    const current = await deps.platform.jobs.findForOwner(job.ownerId, job.id);
+    const status = current?.status ?? "deleted";
+    return {
+      current,
+      userError: userError(
+        "STALE_UPDATE",
+        `The job changed meanwhile (it is now ${status}); nothing was done.`,
+        [...JOB_ID_FIELD],
+      ),
+    };
+  }
+}
+
+export async function filenameOf(deps: ServiceDeps, job: Job): Promise<string> {
+  const video: Video | null = await deps.platform.videos.findForOwner(
+    job.ownerId,
+    job.videoId,
+  );
+  return video?.filename ?? "video";
+}

@@ -1,0 +1,102 @@
+import { registerEnumType } from "type-graphql";
+import {
+  EXTRACTION_ERROR_CODES,
+  FIT_MODES,
+  IMAGE_FORMATS,
+  JOB_STATUSES,
+  SAMPLING_MODES,
+  TIMESTAMP_UNITS,
+  VIDEO_STATUSES,
+} from "../index.js";
+
+/** type-graphql wants an enum object; ours are `as const` tuples shared with zod, so derive one. */
+function enumOf<const T extends string>(
+  values: readonly T[],
+): { readonly [K in T]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as {
+    readonly [K in T]: K;
+  };
+}
+
+export const JobStatusEnum = enumOf(JOB_STATUSES);
+export const VideoStatusEnum = enumOf(VIDEO_STATUSES);
+export const SamplingModeEnum = enumOf(SAMPLING_MODES);
+export const ImageFormatEnum = enumOf(IMAGE_FORMATS);
+export const FitModeEnum = enumOf(FIT_MODES);
+export const TimestampUnitEnum = enumOf(TIMESTAMP_UNITS);
+export const ExtractionErrorCodeEnum = enumOf(EXTRACTION_ERROR_CODES);
+
+/** The codes a mutation can answer with in `userErrors` (a subset of the domain's ErrorCode). */
+export const USER_ERROR_CODES = [
+  "VALIDATION",
+  "NOT_FOUND",
+  "ILLEGAL_TRANSITION",
+  "STALE_UPDATE",
+  "UPLOAD_MISSING",
+  "SIZE_MISMATCH",
+  "PAYLOAD_TOO_LARGE",
+  "UNREADABLE_VIDEO",
+] as const;
+export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
+export const UserErrorCodeEnum = enumOf(USER_ERROR_CODES);
+
+registerEnumType(JobStatusEnum, {
+  name: "JobStatus",
+  description: "Lifecycle of an extraction job.",
+  valuesConfig: {
+    QUEUED: { description: "Waiting for a worker." },
+    RUNNING: { description: "A worker is extracting frames." },
+    SUCCEEDED: { description: "The archive is ready to download." },
+    FAILED: { description: "Extraction failed; see `error`." },
+    CANCELLED: { description: "Cancelled by the user." },
+  },
+});
+registerEnumType(VideoStatusEnum, {
+  name: "VideoStatus",
+  valuesConfig: {
+    AWAITING_UPLOAD: {
+      description:
+        "Created; the bytes have not been confirmed yet (completeVideoUpload).",
+    },
+    READY: { description: "Uploaded and readable; jobs can run on it." },
+    REJECTED: {
+      description:
+        "The file could not be read as a video; see `rejectionReason`.",
+    },
+  },
+});
+registerEnumType(SamplingModeEnum, {
+  name: "SamplingMode",
+  description: "How frames are chosen from the video.",
+  valuesConfig: {
+    INTERVAL: { description: "One frame every `intervalSeconds`." },
+    COUNT: { description: "`count` frames evenly spread over the range." },
+    TIMESTAMPS: { description: "The frames at explicit `timestamps`." },
+    KEYFRAMES: { description: "The encoder's keyframes." },
+    SCENES: {
+      description: "One frame per scene change above `sceneThreshold`.",
+    },
+  },
+});
+registerEnumType(ImageFormatEnum, { name: "ImageFormat" });
+registerEnumType(FitModeEnum, {
+  name: "FitMode",
+  description: "How a frame is fitted to `width`/`height`.",
+  valuesConfig: {
+    CONTAIN: { description: "Fit inside the box, keeping the aspect ratio." },
+    COVER: {
+      description:
+        "Fill the box, keeping the aspect ratio, cropping the overflow.",
+    },
+    FILL: { description: "Stretch to the box." },
+  },
+});
+registerEnumType(TimestampUnitEnum, { name: "TimestampUnit" });
+registerEnumType(ExtractionErrorCodeEnum, {
+  name: "ExtractionErrorCode",
+  description: "Why an extraction failed.",
+});
+registerEnumType(UserErrorCodeEnum, {
+  name: "UserErrorCode",
+  description: "Why a mutation refused (part of) its input.",
+});
