@@ -176,8 +176,8 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
           result: { frameCount: result.frameCount, archiveKey, archiveSizeBytes: info.sizeBytes, strategy: result.strategy },
         });
       } catch (err) {
-        if (!isDomainError(err, "STALE_UPDATE")) throw err;
-        // Cancelled (or deleted) just as it finished: the user asked for nothing, so keep nothing.
+        if (!isDomainError(err, "STALE_UPDATE") && !isDomainError(err, "NOT_FOUND")) throw err;
+        // Cancelled or deleted just as it finished: the user asked for nothing, so keep nothing.
         await platform.blobs.archives.delete(archiveKey);
         logger.info(log, "job finished after cancellation; archive discarded");
         return ack;
