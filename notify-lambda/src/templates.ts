@@ -1,4 +1,4 @@
-import type { JobEvent } from "@vp/schema";
+import { toGlobalId, type JobEvent } from "@vp/schema";
 import type { Mail } from "@vp/platform/ports/mailer";
 
 export const escapeHtml = (s: string): string =>
@@ -29,7 +29,9 @@ export function renderJobFinishedMail({
   event,
   publicUrl,
 }: JobMailInput): Mail | null {
-  const { job, videoFilename } = event;
+  const { videoFilename } = event;
+  // Users and clients only ever see global ids: the mail must name the job the way the API does.
+  const job = { ...event.job, id: toGlobalId("ExtractionJob", event.job.id) };
   const base = publicUrl.replace(/\/+$/, "");
   const playground = `${base}/graphql`;
   const name = oneLine(videoFilename) || "your video";

@@ -1,5 +1,6 @@
 import {
   extractionOptionsSchema,
+  toGlobalId,
   type JobEvent,
   type JobSnapshot,
 } from "@vp/schema";
@@ -83,12 +84,12 @@ describe("job email templates", () => {
     expect(mail?.to).toBe("o@example.com");
     expect(mail?.subject).toBe("Your frames are ready: holiday.mp4");
     expect(mail?.text).toContain("12 frames extracted");
-    expect(mail?.text).toContain("vproc download job-1");
+    expect(mail?.text).toContain(`vproc download ${toGlobalId("ExtractionJob", "job-1")}`);
     expect(mail?.text).toContain("https://vp.example.com/graphql");
-    expect(mail?.text).toContain('job(id: "job-1")');
+    expect(mail?.text).toContain(`job(id: "${toGlobalId("ExtractionJob", "job-1")}")`);
     expect(mail?.text).toContain("downloadUrl");
     expect(mail?.html).toContain('<a href="https://vp.example.com/graphql">');
-    expect(mail?.html).toContain("<pre>vproc download job-1</pre>");
+    expect(mail?.html).toContain(`<pre>vproc download ${toGlobalId("ExtractionJob", "job-1")}</pre>`);
   });
 
   it("says 1 frame, not 1 frames", () => {
