@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { DomainError } from "@vp/schema";
 
 /** Columns to set, in SQL, from a patch whose absent keys mean "leave unchanged". */
@@ -68,3 +69,46 @@ export const date = (ms: number | null): Date | null =>
   ms === null ? null : new Date(ms);
 export const ms = (d: Date | null): number | null =>
   d === null ? null : d.getTime();
+
+/**
+ * One conditional UPDATE ... RETURNING for a versioned, status-carrying row: the caller's
+ * conditions plus the transition table become the WHERE clause, so check and write are one
+ * statement. When no row matches, the row as it is now explains why (see explainNoUpdate).
+ */
+export function conditionalUpdate<S extends string, R>(args: {
+  readonly db: Database.Database;
+  readonly table: "videos" | "jobs";
+  readonly kind: string;
+  readonly id: string;
+  readonly set: readonly Assignment[];
+  readonly when: { readonly status?: readonly S[]; readonly version?: number; readonly attempts?: number };
+  readonly to: S | undefined;
+  readonly transitions: Readonly<Record<S, readonly S[]>>;
+}): R {
+  const { db, table, kind, id, set, when, to, transitions } = args;
+  const where: string[] = ["id = ?"];
+  const params: Array<string | number> = [id];
+  const statusIn = (statuses: readonly S[]) => {
+    where.push(statuses.length === 0 ? "0" : `status IN (${statuses.map(() => "?").join(", ")})`);
+    params.push(...statuses);
+  };
+  if (when.status !== undefined) statusIn(when.status);
+  if (when.version !== undefined) {
+    where.push("version = ?");
+    params.push(when.version);
+  }
+  if (when.attempts !== undefined) {
+    where.push("attempts = ?");
+    params.push(when.attempts);
+  }
+  if (to !== undefined) statusIn(legalSources(transitions, to));
+  const sql = `UPDATE ${table} SET ${set.map((a) => `${a.column} = ?`).join(", ")}, version = version + 1
+               WHERE ${where.join(" AND ")} RETURNING *`;
+  const row = db.prepare(sql).get(...set.map((a) => a.value), ...params) as R | undefined;
+  if (row !== undefined) return row;
+  const columns = when.attempts !== undefined ? "status, version, attempts" : "status, version";
+  const current = db.prepare(`SELECT ${columns} FROM ${table} WHERE id = ?`).get(id) as
+    | { status: S; version: number; attempts?: number }
+    | undefined;
+  throw explainNoUpdate({ kind, id, current, when, to, table: transitions });
+}

@@ -15,9 +15,8 @@ import type { JobCondition, JobRepository } from "../ports/repositories.js";
 import {
   type Assignment,
   date,
-  explainNoUpdate,
+  conditionalUpdate,
   json,
-  legalSources,
   ms,
   parseJson,
 } from "./conditional-update.js";
@@ -167,51 +166,17 @@ export class SqliteJobRepository implements JobRepository {
     if (patch.finishedAt !== undefined)
       set.push({ column: "finished_at", value: ms(patch.finishedAt) });
     set.push({ column: "updated_at", value: this.clock() });
-
-    const where: string[] = ["id = ?"];
-    const params: Array<string | number> = [id];
-    if (when.status !== undefined) {
-      where.push(
-        when.status.length === 0
-          ? "0"
-          : `status IN (${when.status.map(() => "?").join(", ")})`,
-      );
-      params.push(...when.status);
-    }
-    if (when.version !== undefined) {
-      where.push("version = ?");
-      params.push(when.version);
-    }
-    if (when.attempts !== undefined) {
-      where.push("attempts = ?");
-      params.push(when.attempts);
-    }
-    if (patch.status !== undefined) {
-      const from = legalSources(JOB_TRANSITIONS, patch.status);
-      where.push(
-        from.length === 0
-          ? "0"
-          : `status IN (${from.map(() => "?").join(", ")})`,
-      );
-      params.push(...from);
-    }
-    const sql = `UPDATE jobs SET ${set.map((a) => `${a.column} = ?`).join(", ")}, version = version + 1
-                 WHERE ${where.join(" AND ")} RETURNING *`;
-    const row = this.db
-      .prepare(sql)
-      .get(...set.map((a) => a.value), ...params) as JobRow | undefined;
-    if (row !== undefined) return toJob(row);
-    const current = this.db
-      .prepare("SELECT status, version, attempts FROM jobs WHERE id = ?")
-      .get(id) as
-      { status: JobStatus; version: number; attempts: number } | undefined;
-    throw explainNoUpdate({
-      kind: "job",
-      id,
-      current,
-      when,
-      to: patch.status,
-      table: JOB_TRANSITIONS,
-    });
+    return toJob(
+      conditionalUpdate<JobStatus, JobRow>({
+        db: this.db,
+        table: "jobs",
+        kind: "job",
+        id,
+        set,
+        when,
+        to: patch.status,
+        transitions: JOB_TRANSITIONS,
+      }),
+    );
   }
 }

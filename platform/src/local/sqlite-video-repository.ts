@@ -13,9 +13,8 @@ import {
 import type { VideoCondition, VideoRepository } from "../ports/repositories.js";
 import {
   type Assignment,
-  explainNoUpdate,
+  conditionalUpdate,
   json,
-  legalSources,
   parseJson,
 } from "./conditional-update.js";
 import { afterClause, checkPageSize, toPage } from "./pagination.js";
@@ -145,47 +144,18 @@ export class SqliteVideoRepository implements VideoRepository {
     if (patch.rejectionReason !== undefined)
       set.push({ column: "rejection_reason", value: patch.rejectionReason });
     set.push({ column: "updated_at", value: this.clock() });
-
-    const where: string[] = ["id = ?"];
-    const params: Array<string | number> = [id];
-    if (when.status !== undefined) {
-      where.push(
-        when.status.length === 0
-          ? "0"
-          : `status IN (${when.status.map(() => "?").join(", ")})`,
-      );
-      params.push(...when.status);
-    }
-    if (when.version !== undefined) {
-      where.push("version = ?");
-      params.push(when.version);
-    }
-    if (patch.status !== undefined) {
-      const from = legalSources(VIDEO_TRANSITIONS, patch.status);
-      where.push(
-        from.length === 0
-          ? "0"
-          : `status IN (${from.map(() => "?").join(", ")})`,
-      );
-      params.push(...from);
-    }
-    const sql = `UPDATE videos SET ${set.map((a) => `${a.column} = ?`).join(", ")}, version = version + 1
-                 WHERE ${where.join(" AND ")} RETURNING *`;
-    const row = this.db
-      .prepare(sql)
-      .get(...set.map((a) => a.value), ...params) as VideoRow | undefined;
-    if (row !== undefined) return toVideo(row);
-    const current = this.db
-      .prepare("SELECT status, version FROM videos WHERE id = ?")
-      .get(id) as { status: VideoStatus; version: number } | undefined;
-    throw explainNoUpdate({
-      kind: "video",
-      id,
-      current,
-      when,
-      to: patch.status,
-      table: VIDEO_TRANSITIONS,
-    });
+    return toVideo(
+      conditionalUpdate<VideoStatus, VideoRow>({
+        db: this.db,
+        table: "videos",
+        kind: "video",
+        id,
+        set,
+        when,
+        to: patch.status,
+        transitions: VIDEO_TRANSITIONS,
+      }),
+    );
   }
 
   async deleteForOwner(ownerId: string, id: string): Promise<boolean> {
