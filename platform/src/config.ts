@@ -55,6 +55,12 @@ export const configSchema = z.object({
   VP_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
   VP_COGNITO_USER_POOL_ID: z.string().min(3).optional(),
   VP_COGNITO_CLIENT_ID: z.string().min(3).optional(),
+  /** Optional, VP_BACKEND=aws: the worker queue's dead-letter queue, for queue-depth metrics. */
+  VP_SQS_WORKER_DLQ_URL: z.url().optional(),
+  /** Optional: `iss` of the pool's tokens when not https://cognito-idp.<region>.amazonaws.com/<pool> (LocalStack, cognito-local). */
+  VP_COGNITO_ISSUER: z.url().optional(),
+  /** Optional: path-style S3 URLs, for LocalStack and other S3-compatible servers. */
+  VP_S3_FORCE_PATH_STYLE: bool.default(false),
 });
 
 /** Settings without which VP_BACKEND=aws cannot start. */
