@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CancelJobDocument, JobDocument, NodeDocument, VideoDocument, ViewerDocument, ViewerVideosDocument } from "@vp/client/generated/graphql";
 import { ApiClient, COMPLETE_UPLOAD, CREATE_UPLOAD, JOB_UPDATED, putBytes } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
 import { makeTestVideo } from "./support/videos.js";
@@ -32,12 +33,12 @@ describe("bad input gets a clear error and loses nothing", () => {
 
   it("refuses GraphQL without a token, with code UNAUTHENTICATED and no stack trace", async () => {
     const anonymous = new ApiClient(product.url!);
-    const res = await anonymous.gql(`{ viewer { id } }`);
+    const res = await anonymous.gql(ViewerDocument, {});
     expect(res.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(JSON.stringify(res)).not.toMatch(/at .*\.ts:\d+/);
     const forged = new ApiClient(product.url!);
     forged.token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.";
-    expect((await forged.gql(`{ viewer { id } }`)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await forged.gql(ViewerDocument, {})).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
   });
 
   it("refuses a subscription without a token", async () => {
@@ -50,14 +51,18 @@ describe("bad input gets a clear error and loses nothing", () => {
   it("answers another user's video and job as not found", async () => {
     const video = await makeTestVideo(join(dir, "mine.mp4"), { seconds: 2, size: "160x120" });
     const { video: v, job } = await alice.upload(video, { mode: "INTERVAL", intervalSeconds: 1 });
-    const seen = await bob.data(`query($v: ID!, $j: ID!) { video(id: $v) { id } job(id: $j) { id } node(id: $v) { id } }`, { v: v.id, j: job.id });
+    const seen = {
+      video: (await bob.data(VideoDocument, { id: v.id })).video,
+      job: (await bob.data(JobDocument, { id: job.id })).job,
+      node: (await bob.data(NodeDocument, { id: v.id })).node,
+    };
     expect(seen).toEqual({ video: null, job: null, node: null });
-    const cancel = await bob.data(`mutation($input: CancelJobInput!) { cancelJob(input: $input) { job { id } userErrors { code } } }`, {
+    const cancel = await bob.data(CancelJobDocument, {
       input: { jobId: job.id },
     });
     expect(cancel.cancelJob.job).toBeNull();
-    expect(cancel.cancelJob.userErrors[0].code).toBe("NOT_FOUND");
-    const { viewer } = await bob.data(`{ viewer { videos(first: 10) { edges { node { id } } } } }`);
+    expect(cancel.cancelJob.userErrors[0]!.code).toBe("NOT_FOUND");
+    const { viewer } = await bob.data(ViewerVideosDocument, { first: 10 });
     expect(viewer.videos.edges).toEqual([]);
   });
 
@@ -66,9 +71,9 @@ describe("bad input gets a clear error and loses nothing", () => {
     await writeFile(notVideo, "these are my shopping notes, not a video\n".repeat(50));
     const done = await alice.upload(notVideo, { mode: "INTERVAL", intervalSeconds: 1 }, "notes.mp4");
     expect(done.job).toBeNull();
-    expect(done.userErrors[0].code).toBe("UNREADABLE_VIDEO");
-    expect(done.userErrors[0].message).not.toMatch(/ffmpeg|ffprobe|stderr|\.ts:/i);
-    const { video } = await alice.data(`query($id: ID!) { video(id: $id) { status rejectionReason latestJob { id } } }`, { id: done.video.id });
+    expect(done.userErrors[0]!.code).toBe("UNREADABLE_VIDEO");
+    expect(done.userErrors[0]!.message).not.toMatch(/ffmpeg|ffprobe|stderr|\.ts:/i);
+    const { video } = await alice.data(VideoDocument, { id: done.video.id });
     expect(video.status).toBe("REJECTED");
     expect(video.rejectionReason).toBeTruthy();
     expect(video.latestJob).toBeNull();
@@ -84,7 +89,7 @@ describe("bad input gets a clear error and loses nothing", () => {
     const body = await put.json();
     expect(["PAYLOAD_TOO_LARGE", "SIZE_MISMATCH"]).toContain(body.error.code);
     const done = await alice.data(COMPLETE_UPLOAD, { input: { videoId: video.id } });
-    expect(done.completeVideoUpload.userErrors[0].code).toBe("UPLOAD_MISSING");
+    expect(done.completeVideoUpload.userErrors[0]!.code).toBe("UPLOAD_MISSING");
     expect(done.completeVideoUpload.job).toBeNull();
   });
 

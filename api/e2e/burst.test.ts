@@ -2,6 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ViewerVideosDocument } from "@vp/client/generated/graphql";
 import { ApiClient, waitForTerminal } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
 import { makeTestVideo } from "./support/videos.js";
@@ -49,7 +50,7 @@ describe("a burst of uploads", () => {
     for (const e of edges) peak = Math.max(peak, (running += e.d));
     expect(peak).toBeLessThanOrEqual(CONCURRENCY);
 
-    const { viewer } = await client.data(`{ viewer { videos(first: 100) { edges { node { id } } } } }`);
+    const { viewer } = await client.data(ViewerVideosDocument, { first: 100 });
     expect(viewer.videos.edges).toHaveLength(UPLOADS);
     await client.close();
   }, 300_000);

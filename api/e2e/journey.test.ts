@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOutbox } from "@vp/platform/local/index";
-import { ApiClient, JOB_UPDATED, type GqlResponse } from "./support/api-client.js";
+import { ApiClient, JOB_QUERY, JOB_UPDATED, type GqlResponse } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
 import { isDecodableImage, makeTestVideo } from "./support/videos.js";
 import { readZip } from "./support/zip.js";
@@ -63,7 +63,7 @@ describe("user journey: sign up to frames and email", () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(1);
 
-    const { job } = await client.data(`query($id: ID!) { job(id: $id) { status framesExtracted result { frameCount archiveSizeBytes downloadUrl downloadUrlExpiresAt } } }`, { id: jobId });
+    const { job } = await client.data(JOB_QUERY, { id: jobId });
     expect(job.result.frameCount).toBe(15);
     expect(new Date(job.result.downloadUrlExpiresAt).getTime()).toBeGreaterThan(Date.now());
 

@@ -1,128 +1,122 @@
-import { readFile } from "node:fs/promises";
-import { createClient, type Client } from "graphql-ws";
-import WebSocket from "ws";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import {
+  CompleteVideoUploadDocument,
+  CreateVideoUploadDocument,
+  JobDocument,
+  JobUpdatedDocument,
+  type CompleteVideoUploadMutation,
+  type ExtractionOptionsInput,
+} from "@vp/client/generated/graphql";
+import { createClient, HttpError, UserErrorsError, type Client, type ExecutionResult, type Job } from "@vp/client/sdk/index";
 
-export interface GqlResponse<T> {
-  data?: T;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
+export type GqlResponse<T> = ExecutionResult<T>;
 
-/** A bare-hands client over real HTTP and WebSocket: what any GraphQL client would send. */
+/**
+ * The tests assert nullability at run time (`expect(job).toBeNull()`), so their view of results
+ * treats every field as present: a null where a value was expected fails the assertion, not tsc.
+ */
+export type Present<T> = T extends ReadonlyArray<infer U> ? Array<Present<U>> : T extends object ? { -readonly [K in keyof T]-?: Present<NonNullable<T[K]>> } : NonNullable<T>;
+
+/**
+ * The e2e tests' view of the API, over the generated typed client (@vp/client): every run of
+ * the e2e suite exercises the client as a user's program would.
+ */
 export class ApiClient {
   token: string | null = null;
-  private ws: Client | null = null;
+  readonly sdk: Client;
 
-  constructor(readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string) {
+    // getToken is re-read before every request and socket connection, so tests may swap `token`.
+    this.sdk = createClient({ url: baseUrl, getToken: () => this.token ?? "", wsRetryAttempts: 0 });
+  }
 
-  async account(path: "signup" | "login" | "confirm" | "refresh", body: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${this.baseUrl}/api/v1/accounts/${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
+  /** The raw status and JSON body of an accounts call, refusals included. */
+  async account(path: "signup" | "login" | "confirm" | "refresh", body: Record<string, string>): Promise<{ status: number; body: any }> {
+    const { accounts } = this.sdk;
+    try {
+      const calls = {
+        signup: async () => ({ status: 201, body: await accounts.signup({ email: body.email!, password: body.password! }) }),
+        login: async () => ({ status: 200, body: await accounts.login({ email: body.email!, password: body.password! }) }),
+        confirm: async () => ({ status: 200, body: await accounts.confirm({ email: body.email!, code: body.code! }) }),
+        refresh: async () => ({ status: 200, body: await accounts.refresh(body.refreshToken!) }),
+      };
+      return await calls[path]();
+    } catch (e) {
+      if (e instanceof HttpError) return { status: e.status, body: e.body };
+      throw e;
+    }
   }
 
   /** Signs up and logs in; keeps the access token for later calls. */
   async signUpAndLogIn(email: string, password = "correct horse battery 9"): Promise<void> {
-    const signup = await this.account("signup", { email, password });
-    if (signup.status !== 201) throw new Error(`signup failed: ${JSON.stringify(signup.body)}`);
-    const login = await this.account("login", { email, password });
-    if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-    this.token = login.body.accessToken as string;
+    await this.sdk.accounts.signup({ email, password });
+    this.token = (await this.sdk.accounts.login({ email, password })).accessToken;
   }
 
-  async gql<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<GqlResponse<T>> {
-    const res = await fetch(`${this.baseUrl}/graphql`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as GqlResponse<T>;
+  /** The raw GraphQL result, errors included. */
+  gql<T, V>(doc: TypedDocumentNode<T, V>, variables: V): Promise<GqlResponse<T>> {
+    return this.sdk.execute(doc, variables);
   }
 
   /** Like gql, but fails the test on any GraphQL error. */
-  async data<T = any>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await this.gql<T>(query, variables);
-    if (res.errors?.length || !res.data) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
-    return res.data;
+  data<T, V>(doc: TypedDocumentNode<T, V>, variables: V): Promise<Present<T>> {
+    return this.sdk.request(doc, variables) as Promise<Present<T>>;
   }
 
-  /** Creates an upload, PUTs the file to the signed URL, completes it. */
-  async upload(path: string, extraction: Record<string, unknown>, filename = "clip.mp4") {
-    const bytes = new Uint8Array(await readFile(path));
-    const created = await this.data(CREATE_UPLOAD, {
-      input: { filename, contentType: "video/mp4", sizeBytes: bytes.length, extraction },
-    });
-    const { video, upload, userErrors } = created.createVideoUpload;
-    if (userErrors.length) throw new Error(`createVideoUpload: ${JSON.stringify(userErrors)}`);
-    const put = await putBytes(upload, bytes);
-    if (put.status !== 200) throw new Error(`upload PUT answered ${put.status}: ${await put.text()}`);
-    const done = await this.data(COMPLETE_UPLOAD, { input: { videoId: video.id } });
-    return done.completeVideoUpload as { video: any; job: any; userErrors: any[] };
+  /** uploadVideo (create, stream to the signed URL, complete); a refusal answers the payload instead of throwing. */
+  async upload(path: string, extraction: ExtractionOptionsInput, filename = "clip.mp4"): Promise<Present<CompleteVideoUploadMutation["completeVideoUpload"]>> {
+    try {
+      const { video, job } = await this.sdk.uploadVideo(path, { extraction, filename, contentType: "video/mp4" });
+      return { video, job, userErrors: [] } as Present<CompleteVideoUploadMutation["completeVideoUpload"]>;
+    } catch (e) {
+      if (e instanceof UserErrorsError && e.operation === "completeVideoUpload") return e.payload as Present<CompleteVideoUploadMutation["completeVideoUpload"]>;
+      throw e;
+    }
   }
 
-  subscribe<T = any>(query: string, variables: Record<string, unknown>): AsyncIterableIterator<GqlResponse<T>> {
-    this.ws ??= createClient({
-      url: `${this.baseUrl.replace(/^http/, "ws")}/graphql`,
-      webSocketImpl: WebSocket,
-      connectionParams: () => (this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      retryAttempts: 0,
-    });
-    return this.ws.iterate<T>({ query, variables }) as AsyncIterableIterator<GqlResponse<T>>;
+  /** A typed subscription, each event wrapped as `{ data }` (errors reject). */
+  subscribe<T, V>(doc: TypedDocumentNode<T, V>, variables: V): AsyncIterableIterator<GqlResponse<T>> {
+    const inner = this.sdk.subscribe(doc, variables);
+    const outer: AsyncIterableIterator<GqlResponse<T>> = {
+      next: async () => {
+        const step = await inner.next();
+        return step.done ? { done: true, value: undefined } : { done: false, value: { data: step.value } };
+      },
+      return: async () => (await inner.return?.(), { done: true, value: undefined }),
+      [Symbol.asyncIterator]: () => outer,
+    };
+    return outer;
   }
 
   async close(): Promise<void> {
-    await this.ws?.dispose();
+    await this.sdk.close();
   }
 }
 
-export const putBytes = (upload: { url: string; method: string; headers: Array<{ name: string; value: string }> }, bytes: Uint8Array<ArrayBuffer>) =>
+/**
+ * A bare PUT of arbitrary bytes: the typed client always sends the file's exact size, so the tests
+ * that send a wrong size or a tampered URL on purpose go around it.
+ */
+export const putBytes = (upload: { url: string; method: string; headers: ReadonlyArray<{ name: string; value: string }> }, bytes: Uint8Array<ArrayBuffer>) =>
   fetch(upload.url, {
     method: upload.method,
     headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])),
     body: bytes,
   });
 
-export const JOB_FIELDS = `
-  id status progress framesExtracted attempts
-  error { code message retryable }
-  result { frameCount archiveSizeBytes downloadUrl downloadUrlExpiresAt }
-  createdAt startedAt finishedAt
-`;
+// The generated documents, under the names the tests use.
+export const CREATE_UPLOAD = CreateVideoUploadDocument;
+export const COMPLETE_UPLOAD = CompleteVideoUploadDocument;
+export const JOB_QUERY = JobDocument;
+export const JOB_UPDATED = JobUpdatedDocument;
 
-export const CREATE_UPLOAD = `
-  mutation Create($input: CreateVideoUploadInput!) {
-    createVideoUpload(input: $input) {
-      video { id status filename sizeBytes }
-      upload { url method headers { name value } expiresAt }
-      userErrors { field message code }
-    }
-  }`;
-
-export const COMPLETE_UPLOAD = `
-  mutation Complete($input: CompleteVideoUploadInput!) {
-    completeVideoUpload(input: $input) {
-      video { id status rejectionReason metadata { durationSeconds width height frameRate videoCodec rotation } }
-      job { ${JOB_FIELDS} }
-      userErrors { field message code }
-    }
-  }`;
-
-export const JOB_QUERY = `query Job($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`;
-
-export const JOB_UPDATED = `subscription Updated($jobId: ID!) { jobUpdated(jobId: $jobId) { ${JOB_FIELDS} } }`;
-
-/** Polls until the job reaches a terminal status. */
-export async function waitForTerminal(client: ApiClient, jobId: string, timeoutMs = 60_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { job } = await client.data(JOB_QUERY, { id: jobId });
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(job.status)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+/** Follows the job with the typed client's waitForJob until it reaches a terminal status. */
+export async function waitForTerminal(client: ApiClient, jobId: string, timeoutMs = 60_000): Promise<Present<Job>> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return (await client.sdk.waitForJob(jobId, { signal, pollIntervalMs: 100 })) as Present<Job>;
+  } catch (e) {
+    if (signal.aborted) throw new Error(`job ${jobId} not finished after ${timeoutMs} ms`);
+    throw e;
   }
 }

@@ -1,7 +1,9 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Logger } from "pino";
 import type { Config } from "@vp/platform/config";
+import { createAwsPlatform, startApiEventRelay, type AwsPlatform } from "@vp/platform/aws/index";
 import { createLocalPlatform, type LocalPlatform } from "@vp/platform/local/local-platform";
+import type { Platform } from "@vp/platform/platform";
 import { startQueueConsumer, type QueueConsumer } from "@vp/platform/messaging/queue-consumer";
 import { createAccountsHandler, TokenBucketRateLimiter, toNodeHandler } from "@vp/auth-lambda";
 import { createJobNotifier } from "@vp/notify-lambda";
@@ -22,19 +24,18 @@ export interface ProductOptions {
   readonly statusPollMs?: number;
 }
 
+type Backend = { readonly kind: "local"; readonly platform: LocalPlatform } | { readonly kind: "aws"; readonly platform: AwsPlatform };
+
 export interface RunningProduct {
   /** Origin of the HTTP server, when this process runs the API. */
   readonly url: string | null;
-  readonly platform: LocalPlatform;
+  readonly platform: Platform;
   close(): Promise<void>;
 }
 
 /** Composition root: builds the platform chosen by configuration and starts this process's services. */
 export async function startProduct(options: ProductOptions): Promise<RunningProduct> {
   const { config, roles, logger } = options;
-  if (config.VP_BACKEND !== "local") {
-    throw new Error("VP_BACKEND=aws is not available yet: the AWS adapters arrive with issue 5. Use VP_BACKEND=local.");
-  }
   const ffmpeg = await resolveFfmpeg();
   logger[ffmpeg.outdated ? "warn" : "info"](
     { ffmpeg: ffmpeg.ffmpegPath, version: ffmpeg.version, source: ffmpeg.source },
@@ -42,16 +43,30 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   );
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.PORT}`;
-  const platform = await createLocalPlatform({
-    dataDir: config.dataDir,
-    publicUrl: () => publicUrl,
-    issuer: config.publicUrl ?? "urn:video-processor:local",
-    accessTokenTtlSeconds: config.VP_ACCESS_TOKEN_TTL_SECONDS,
-    requireEmailConfirmation: config.VP_REQUIRE_EMAIL_CONFIRMATION,
-    mailFrom: config.VP_MAIL_FROM,
-    smtpUrl: config.SMTP_URL,
-    jobMaxAttempts: config.VP_JOB_MAX_ATTEMPTS,
-  });
+  // Adapters are chosen here, by configuration, and nowhere else.
+  const backend: Backend =
+    config.VP_BACKEND === "aws"
+      ? {
+          kind: "aws",
+          platform: await createAwsPlatform(config, {
+            logger: logger.child({ component: "aws" }),
+            service: roles.api ? "MSG_SERVICE_API" : "MSG_SERVICE_WORKER",
+          }),
+        }
+      : {
+          kind: "local",
+          platform: await createLocalPlatform({
+            dataDir: config.dataDir,
+            publicUrl: () => publicUrl,
+            issuer: config.publicUrl ?? "urn:video-processor:local",
+            accessTokenTtlSeconds: config.VP_ACCESS_TOKEN_TTL_SECONDS,
+            requireEmailConfirmation: config.VP_REQUIRE_EMAIL_CONFIRMATION,
+            mailFrom: config.VP_MAIL_FROM,
+            smtpUrl: config.SMTP_URL,
+            jobMaxAttempts: config.VP_JOB_MAX_ATTEMPTS,
+          }),
+        };
+  const { platform } = backend;
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -74,8 +89,9 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
       metrics,
       engine: { probe, validatePlan },
       accountsHandler: toNodeHandler(accounts, { maxBodyBytes: 8 * 1024 }),
-      blobHandler: platform.blobHttpHandler,
-      jwks: () => platform.jwks(),
+      // On AWS, S3 serves the signed URLs and Cognito its keys.
+      blobHandler: backend.kind === "local" ? backend.platform.blobHttpHandler : async () => false,
+      ...(backend.kind === "local" ? { jwks: () => backend.platform.jwks() } : {}),
       ...(options.graphiqlDir ? { graphiqlDir: options.graphiqlDir } : {}),
     });
     url = server.url;
@@ -84,6 +100,12 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   }
 
   const consumers: QueueConsumer[] = [];
+  if (roles.api && backend.kind === "aws") {
+    // Worker events reach every API pod's subscribers through the shared API queue and Redis.
+    consumers.push(
+      startApiEventRelay({ queue: backend.platform.apiEventQueue, events: platform.events, logger: logger.child({ component: "relay" }) }),
+    );
+  }
   if (roles.worker && config.VP_WORKER_CONCURRENCY > 0) {
     consumers.push(
       startWorker({
@@ -100,7 +122,8 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
       }),
     );
   }
-  if (roles.notifier) {
+  // On AWS the notify Lambda consumes the notification queue.
+  if (roles.notifier && backend.kind === "local") {
     const notify = createJobNotifier({
       identity: platform.identity,
       mailer: platform.mailer,

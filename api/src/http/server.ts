@@ -55,8 +55,8 @@ export interface ApiServerDeps {
     req: IncomingMessage,
     res: ServerResponse,
   ) => Promise<boolean>;
-  /** Served at GET /.well-known/jwks.json. */
-  readonly jwks: () => object;
+  /** Served at GET /.well-known/jwks.json when tokens are ours (Cognito serves its own). */
+  readonly jwks?: () => object;
   /** Static dir of the bundled GraphiQL: its index.html answers browser GETs of /graphql, its assets live under /graphiql/. */
   readonly graphiqlDir?: string;
   readonly onListening?: (url: string) => void;
@@ -171,10 +171,13 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       next(e);
     }
   });
-  app.get("/.well-known/jwks.json", (_req, res) => {
-    res.setHeader("Cache-Control", "public, max-age=300");
-    res.json(deps.jwks());
-  });
+  const jwks = deps.jwks;
+  if (jwks !== undefined) {
+    app.get("/.well-known/jwks.json", (_req, res) => {
+      res.setHeader("Cache-Control", "public, max-age=300");
+      res.json(jwks());
+    });
+  }
   if (deps.graphiqlDir !== undefined) {
     const dir = deps.graphiqlDir;
     app.get("/graphql", (req, res, next) => {
