@@ -22,9 +22,14 @@ export interface ProductOptions {
   readonly graphiqlDir?: string;
   /** Test hooks: faster cancellation checks. */
   readonly statusPollMs?: number;
+  /**
+   * Adapters built by the caller instead of from configuration: tests use it to swap one port
+   * (e.g. SNS/SQS, which has no local server) while every other adapter stays real.
+   */
+  readonly backend?: Backend;
 }
 
-type Backend = { readonly kind: "local"; readonly platform: LocalPlatform } | { readonly kind: "aws"; readonly platform: AwsPlatform };
+export type Backend = { readonly kind: "local"; readonly platform: LocalPlatform } | { readonly kind: "aws"; readonly platform: AwsPlatform };
 
 export interface RunningProduct {
   /** Origin of the HTTP server, when this process runs the API. */
@@ -45,7 +50,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   let publicUrl = config.publicUrl ?? `http://localhost:${config.PORT}`;
   // Adapters are chosen here, by configuration, and nowhere else.
   const backend: Backend =
-    config.VP_BACKEND === "aws"
+    options.backend ?? (config.VP_BACKEND === "aws"
       ? {
           kind: "aws",
           platform: await createAwsPlatform(config, {
@@ -65,7 +70,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
             smtpUrl: config.SMTP_URL,
             jobMaxAttempts: config.VP_JOB_MAX_ATTEMPTS,
           }),
-        };
+        });
   const { platform } = backend;
 
   const metrics = new Registry();
