@@ -1,16 +1,36 @@
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-} from "./api-gateway.js";
+import { CognitoIdentityProvider, createAwsClients } from "@vp/platform/aws/index";
+import { createAccountsHandler } from "./accounts-handler.js";
+import { TokenBucketRateLimiter } from "./rate-limiter.js";
 
 /**
- * AWS Lambda entry. The Cognito IdentityProvider arrives with issue 5; until then this refuses
- * clearly instead of pretending. Locally the server mounts `createAccountsHandler` directly.
+ * AWS Lambda entry behind the HTTP API route `/api/v1/accounts/{proxy+}`: the same handler the
+ * single-machine server mounts, over the Cognito IdentityProvider. Cognito mails the
+ * confirmation code (autoConfirm off), so this function needs no IAM permission on the pool.
+ * The rate limiter counts per Lambda instance; API Gateway's stage throttling bounds the total.
  */
-export async function handler(
-  _event: APIGatewayProxyEventV2,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  throw new Error(
-    `auth-lambda has no AWS wiring yet (VP_BACKEND=${process.env.VP_BACKEND ?? "unset"}): configure VP_BACKEND=aws once the Cognito adapter exists (issue 5).`,
-  );
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`auth-lambda: ${name} is required`);
+  return value;
 }
+
+const line = (level: string, obj: object, msg?: string) => JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+const logger = {
+  info: (obj: object, msg?: string) => console.log(line("info", obj, msg)),
+  warn: (obj: object, msg?: string) => console.warn(line("warn", obj, msg)),
+  error: (obj: object, msg?: string) => console.error(line("error", obj, msg)),
+};
+
+const perMinute = Number(process.env.VP_ACCOUNTS_RATE_LIMIT_PER_MINUTE ?? 30);
+const clients = createAwsClients({ region: required("AWS_REGION") });
+
+export const handler = createAccountsHandler({
+  identity: new CognitoIdentityProvider({
+    cognito: clients.cognito,
+    userPoolId: required("VP_COGNITO_USER_POOL_ID"),
+    clientId: required("VP_COGNITO_CLIENT_ID"),
+    autoConfirm: false,
+  }),
+  rateLimiter: new TokenBucketRateLimiter({ capacity: perMinute, refillPerSecond: perMinute / 60 }),
+  logger,
+});
