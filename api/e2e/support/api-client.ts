@@ -7,7 +7,14 @@ import {
   type CompleteVideoUploadMutation,
   type ExtractionOptionsInput,
 } from "@vp/client/generated/graphql";
-import { createClient, HttpError, UserErrorsError, type Client, type ExecutionResult, type Job } from "@vp/client/sdk/index";
+import {
+  createClient,
+  HttpError,
+  UserErrorsError,
+  type Client,
+  type ExecutionResult,
+  type Job,
+} from "@vp/client/sdk/index";
 
 export type GqlResponse<T> = ExecutionResult<T>;
 
@@ -15,7 +22,12 @@ export type GqlResponse<T> = ExecutionResult<T>;
  * The tests assert nullability at run time (`expect(job).toBeNull()`), so their view of results
  * treats every field as present: a null where a value was expected fails the assertion, not tsc.
  */
-export type Present<T> = T extends ReadonlyArray<infer U> ? Array<Present<U>> : T extends object ? { -readonly [K in keyof T]-?: Present<NonNullable<T[K]>> } : NonNullable<T>;
+export type Present<T> =
+  T extends ReadonlyArray<infer U>
+    ? Array<Present<U>>
+    : T extends object
+      ? { -readonly [K in keyof T]-?: Present<NonNullable<T[K]>> }
+      : NonNullable<T>;
 
 /**
  * The e2e tests' view of the API, over the generated typed client (@vp/client): every run of
@@ -31,12 +43,21 @@ export class ApiClient {
   }
 
   /** The raw status and JSON body of an accounts call, refusals included. */
-  async account(path: "signup" | "login" | "confirm" | "refresh", body: Record<string, string>): Promise<{ status: number; body: any }> {
+  async account(
+    path: "signup" | "login" | "confirm" | "refresh",
+    body: Record<string, string>,
+  ): Promise<{ status: number; body: any }> {
     const { accounts } = this.sdk;
     try {
       const calls = {
-        signup: async () => ({ status: 201, body: await accounts.signup({ email: body.email!, password: body.password! }) }),
-        login: async () => ({ status: 200, body: await accounts.login({ email: body.email!, password: body.password! }) }),
+        signup: async () => ({
+          status: 201,
+          body: await accounts.signup({ email: body.email!, password: body.password! }),
+        }),
+        login: async () => ({
+          status: 200,
+          body: await accounts.login({ email: body.email!, password: body.password! }),
+        }),
         confirm: async () => ({ status: 200, body: await accounts.confirm({ email: body.email!, code: body.code! }) }),
         refresh: async () => ({ status: 200, body: await accounts.refresh(body.refreshToken!) }),
       };
@@ -64,12 +85,17 @@ export class ApiClient {
   }
 
   /** uploadVideo (create, stream to the signed URL, complete); a refusal answers the payload instead of throwing. */
-  async upload(path: string, extraction: ExtractionOptionsInput, filename = "clip.mp4"): Promise<Present<CompleteVideoUploadMutation["completeVideoUpload"]>> {
+  async upload(
+    path: string,
+    extraction: ExtractionOptionsInput,
+    filename = "clip.mp4",
+  ): Promise<Present<CompleteVideoUploadMutation["completeVideoUpload"]>> {
     try {
       const { video, job } = await this.sdk.uploadVideo(path, { extraction, filename, contentType: "video/mp4" });
       return { video, job, userErrors: [] } as Present<CompleteVideoUploadMutation["completeVideoUpload"]>;
     } catch (e) {
-      if (e instanceof UserErrorsError && e.operation === "completeVideoUpload") return e.payload as Present<CompleteVideoUploadMutation["completeVideoUpload"]>;
+      if (e instanceof UserErrorsError && e.operation === "completeVideoUpload")
+        return e.payload as Present<CompleteVideoUploadMutation["completeVideoUpload"]>;
       throw e;
     }
   }
@@ -97,7 +123,10 @@ export class ApiClient {
  * A bare PUT of arbitrary bytes: the typed client always sends the file's exact size, so the tests
  * that send a wrong size or a tampered URL on purpose go around it.
  */
-export const putBytes = (upload: { url: string; method: string; headers: ReadonlyArray<{ name: string; value: string }> }, bytes: Uint8Array<ArrayBuffer>) =>
+export const putBytes = (
+  upload: { url: string; method: string; headers: ReadonlyArray<{ name: string; value: string }> },
+  bytes: Uint8Array<ArrayBuffer>,
+) =>
   fetch(upload.url, {
     method: upload.method,
     headers: Object.fromEntries(upload.headers.map((h) => [h.name, h.value])),

@@ -1,0 +1,128 @@
+import type { ExtractionOptionsInput } from "@vp/schema";
+import { UsageError } from "./io.js";
+
+/**
+ * The sampling and output flags, spelled the same in every command (extract, upload, ...).
+ * They become an ExtractionOptionsInput; the shared schema validates it.
+ */
+export const SAMPLING_FLAGS = {
+  every: { type: "string" },
+  count: { type: "string" },
+  at: { type: "string" },
+  keyframes: { type: "boolean" },
+  scenes: { type: "string" },
+  "min-scene-gap": { type: "string" },
+  format: { type: "string" },
+  quality: { type: "string" },
+  width: { type: "string" },
+  height: { type: "string" },
+  fit: { type: "string" },
+  "allow-upscale": { type: "boolean" },
+  start: { type: "string" },
+  end: { type: "string" },
+  "max-frames": { type: "string" },
+} as const;
+
+export const SAMPLING_HELP = `Sampling (pick one; default --every 1):
+  --every SECONDS        one frame every SECONDS
+  --count N              N frames evenly spread over the range
+  --at T1,T2,...         frames at these times (seconds, or percent with a % suffix: 10%,50%)
+  --keyframes            the encoder's keyframes (fast)
+  --scenes [THRESHOLD]   one frame per scene change (0..1, default 0.3)
+  --min-scene-gap S      with --scenes: at least S seconds between frames (default 0.5)
+Output:
+  --format jpeg|png|webp (default jpeg)   --quality 1-100 (default 85)
+  --width W  --height H  --fit contain|cover|fill (default contain)  --allow-upscale
+Range and budget:
+  --start S  --end S  --max-frames N`;
+
+/** `--scenes` takes an optional value: `--scenes`, `--scenes 0.4`, `--scenes=0.4`. */
+export function normalizeOptionalValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === "--scenes") {
+      const next = argv[i + 1];
+      if (next !== undefined && /^(\d+\.?\d*|\.\d+)$/.test(next)) {
+        out.push(`--scenes=${next}`);
+        i++;
+      } else out.push("--scenes=");
+    } else out.push(a);
+  }
+  return out;
+}
+
+type Values = Partial<Record<keyof typeof SAMPLING_FLAGS, string | boolean | undefined>>;
+
+const number = (flag: string, v: string | boolean | undefined): number | undefined => {
+  if (v === undefined || typeof v === "boolean") return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number (got "${v}")`);
+  return n;
+};
+
+const oneOf = <T extends string>(
+  flag: string,
+  v: string | boolean | undefined,
+  allowed: readonly T[],
+): T | undefined => {
+  if (v === undefined || typeof v === "boolean") return undefined;
+  const up = v.toUpperCase() as T;
+  if (!allowed.includes(up))
+    throw new UsageError(`--${flag} must be one of ${allowed.map((a) => a.toLowerCase()).join(", ")} (got "${v}")`);
+  return up;
+};
+
+export function samplingOptions(values: Values): ExtractionOptionsInput {
+  const modes = (["every", "count", "at", "keyframes", "scenes"] as const).filter(
+    (k) => values[k] !== undefined && values[k] !== false,
+  );
+  if (modes.length > 1)
+    throw new UsageError(`choose one sampling mode, not ${modes.map((m) => `--${m}`).join(" and ")}`);
+  const o: Record<string, unknown> = {};
+  switch (modes[0]) {
+    case undefined:
+    case "every":
+      o.mode = "INTERVAL";
+      o.intervalSeconds = number("every", values.every) ?? 1;
+      break;
+    case "count":
+      o.mode = "COUNT";
+      o.count = number("count", values.count);
+      break;
+    case "at": {
+      const parts = String(values.at)
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const percent = parts.some((p) => p.endsWith("%"));
+      if (percent && !parts.every((p) => p.endsWith("%")))
+        throw new UsageError("--at takes all seconds or all percentages, not a mix");
+      o.mode = "TIMESTAMPS";
+      o.timestampUnit = percent ? "PERCENT" : "SECONDS";
+      o.timestamps = parts.map((p) => number("at", p.replace(/%$/, "")));
+      break;
+    }
+    case "keyframes":
+      o.mode = "KEYFRAMES";
+      break;
+    case "scenes":
+      o.mode = "SCENES";
+      if (values.scenes !== "") o.sceneThreshold = number("scenes", values.scenes);
+      break;
+  }
+  const put = (key: string, v: unknown): void => {
+    if (v !== undefined) o[key] = v;
+  };
+  put("sceneMinGapSeconds", number("min-scene-gap", values["min-scene-gap"]));
+  put("format", oneOf("format", values.format, ["JPEG", "PNG", "WEBP"] as const));
+  put("quality", number("quality", values.quality));
+  put("width", number("width", values.width));
+  put("height", number("height", values.height));
+  put("fit", oneOf("fit", values.fit, ["CONTAIN", "COVER", "FILL"] as const));
+  if (values["allow-upscale"]) o.allowUpscale = true;
+  put("startSeconds", number("start", values.start));
+  put("endSeconds", number("end", values.end));
+  put("maxFrames", number("max-frames", values["max-frames"]));
+  return o as ExtractionOptionsInput;
+}
