@@ -1,0 +1,106 @@
+/**
+ * Runs producers with at most `concurrency` alive at once and yields their items strictly in
+ * producer order. Producers ahead of the one being read buffer up to `bufferItems` items, then
+ * stall (their ffmpeg blocks on its pipe), so memory stays bounded whatever the video's length.
+ * The first failure stops everything and is the error thrown.
+ */
+export async function* orderedMerge<T>(
+  producers: readonly (() => AsyncGenerator<T>)[],
+  concurrency: number,
+  bufferItems: number,
+  /** Producers started but not yet read, at most (finished ones hold at most `bufferItems` each). */
+  maxAhead = concurrency * 4,
+): AsyncGenerator<T> {
+  const started: Prefetch<T>[] = [];
+  let consumed = 0;
+  const startMore = (): void => {
+    while (
+      started.length < producers.length &&
+      started.filter((p) => !p.ended).length < concurrency &&
+      started.length - consumed < Math.max(concurrency, maxAhead)
+    ) {
+      started.push(new Prefetch((producers[started.length] as () => AsyncGenerator<T>)(), bufferItems, startMore));
+    }
+  };
+  try {
+    for (let i = 0; i < producers.length; i++) {
+      startMore();
+      const current = started[i] as Prefetch<T>;
+      for (;;) {
+        const item = await current.take(() => firstError(started));
+        if (item.done) break;
+        yield item.value;
+      }
+      consumed++;
+    }
+  } finally {
+    await Promise.all(started.map((p) => p.close()));
+  }
+}
+
+const firstError = <T>(ps: readonly Prefetch<T>[]): unknown => ps.find((p) => p.error !== undefined)?.error;
+
+class Prefetch<T> {
+  private readonly items: T[] = [];
+  ended = false;
+  error: unknown = undefined;
+  private closed = false;
+  private wakeConsumer: (() => void) | null = null;
+  private wakeProducer: (() => void) | null = null;
+  private readonly pump: Promise<void>;
+
+  constructor(
+    private readonly gen: AsyncGenerator<T>,
+    private readonly max: number,
+    private readonly onEnd: () => void,
+  ) {
+    this.pump = this.run();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for (;;) {
+        while (this.items.length >= this.max && !this.closed) await new Promise<void>((r) => (this.wakeProducer = r));
+        if (this.closed) break;
+        const r = await this.gen.next();
+        if (r.done) break;
+        this.items.push(r.value);
+        this.wakeConsumer?.();
+      }
+    } catch (err) {
+      this.error = err;
+    } finally {
+      this.ended = true;
+      this.wakeConsumer?.();
+      if (!this.closed) this.onEnd();
+    }
+  }
+
+  async take(siblingError: () => unknown): Promise<IteratorResult<T>> {
+    for (;;) {
+      if (this.error !== undefined) throw this.error;
+      const e = siblingError();
+      if (e !== undefined) throw e;
+      const item = this.items.shift();
+      if (item !== undefined) {
+        this.wakeProducer?.();
+        this.wakeProducer = null;
+        return { done: false, value: item };
+      }
+      if (this.ended) return { done: true, value: undefined };
+      // Also wake now and then to notice a sibling's failure (fail fast).
+      await new Promise<void>((r) => {
+        this.wakeConsumer = r;
+        setTimeout(r, 200).unref();
+      });
+      this.wakeConsumer = null;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeProducer?.();
+    await this.gen.return(undefined).catch(() => undefined);
+    await this.pump.catch(() => undefined);
+  }
+}

@@ -1,0 +1,85 @@
+import type { ExtractionOptions } from "@vp/schema";
+import { rangeOf, targetCount, targetsOf, type Range, type Targets } from "./plan.js";
+import type { ProbeResult } from "./types.js";
+
+export type StrategyName = "seek-parallel" | "segmented-decode" | "keyframes" | "scenes";
+
+/**
+ * Cost model, in seconds of video decoded. An accurate seek decodes from the keyframe before t,
+ * half a keyframe interval on average, plus a process start worth SEEK_OVERHEAD_SECONDS of
+ * decoding. A single pass decodes the whole range once. Seeking wins when sampling is sparse.
+ */
+export const SEEK_OVERHEAD_SECONDS = 0.5;
+/** Keyframe interval assumed when the probe could not measure one. */
+export const DEFAULT_KEYFRAME_INTERVAL = 2;
+/** A decoding segment stays long enough that its seek to a keyframe is a small fraction of its work. */
+export const MIN_SEGMENT_SECONDS = 20;
+export const MIN_SEGMENT_KEYFRAME_INTERVALS = 4;
+/** Bounded memory: a segment holds at most this many frames, so a waiting segment buffers little. */
+export const MAX_FRAMES_PER_SEGMENT = 60;
+
+export interface Segment {
+  /** Index of the first target the segment answers. */
+  readonly firstTarget: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type Plan =
+  | { readonly strategy: "seek-parallel"; readonly targets: Targets; readonly range: Range }
+  | {
+      readonly strategy: "segmented-decode";
+      readonly targets: Targets & { kind: "arithmetic" };
+      readonly range: Range;
+      readonly segments: readonly Segment[];
+    }
+  | { readonly strategy: "keyframes" | "scenes"; readonly targets: null; readonly range: Range };
+
+export function choosePlan(
+  o: ExtractionOptions,
+  p: ProbeResult,
+  concurrency: number,
+  maxFramesPerSegment = MAX_FRAMES_PER_SEGMENT,
+): Plan {
+  const range = rangeOf(o, p);
+  if (o.mode === "KEYFRAMES") return { strategy: "keyframes", targets: null, range };
+  if (o.mode === "SCENES") return { strategy: "scenes", targets: null, range };
+  const targets = targetsOf(o, p) as Targets;
+  if (targets.kind === "list") return { strategy: "seek-parallel", targets, range };
+  const span = range.end - range.start;
+  const gop = Math.min(p.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL, span);
+  const seekCost = targetCount(targets) * (gop / 2 + SEEK_OVERHEAD_SECONDS);
+  if (seekCost < span) return { strategy: "seek-parallel", targets, range };
+  return {
+    strategy: "segmented-decode",
+    targets,
+    range,
+    segments: planSegments(targets, range, gop, concurrency, maxFramesPerSegment),
+  };
+}
+
+/** Splits the range at target instants into segments decoded in parallel, each starting on a target. */
+export function planSegments(
+  t: Targets & { kind: "arithmetic" },
+  range: Range,
+  gop: number,
+  concurrency: number,
+  maxFramesPerSegment = MAX_FRAMES_PER_SEGMENT,
+): Segment[] {
+  const span = range.end - range.start;
+  const minSeconds = Math.max(MIN_SEGMENT_SECONDS, MIN_SEGMENT_KEYFRAME_INTERVALS * gop);
+  const bySize = Math.ceil(t.count / maxFramesPerSegment);
+  const byLength = Math.max(1, Math.floor(span / minSeconds));
+  // A multiple of the process count, so the last round keeps every core busy.
+  const wanted = Math.ceil(Math.max(concurrency, bySize) / concurrency) * concurrency;
+  const n = Math.max(1, Math.min(t.count, byLength, wanted));
+  const segments: Segment[] = [];
+  for (let i = 0; i < n; i++) {
+    const firstTarget = Math.round((i * t.count) / n);
+    const nextTarget = Math.round(((i + 1) * t.count) / n);
+    const start = i === 0 ? range.start : t.start + firstTarget * t.step;
+    const end = i === n - 1 ? range.end : t.start + nextTarget * t.step;
+    segments.push({ firstTarget, start, end });
+  }
+  return segments;
+}
