@@ -129,12 +129,8 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     });
     const poll = setInterval(recheck, statusPollMs);
 
-    let current = claimed;
     const progress = createProgressReporter<{ progress: number; framesExtracted: number }>(
-      async (p) => {
-        current = await platform.jobs.update(claimed.id, attempt, p);
-        await publish(current, video);
-      },
+      async (p) => publish(await platform.jobs.update(claimed.id, attempt, p), video),
       (err) => {
         if (isDomainError(err, "STALE_UPDATE")) void recheck();
         else logger.warn({ ...log, err }, "progress update failed");
