@@ -144,11 +144,11 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     // The engine's error is the one worth reporting; the store's rejection then only says "aborted".
     stored.catch(() => undefined);
     try {
-      const video_ = await platform.blobs.videos.openAsFile(video.blobKey);
+      const input = await platform.blobs.videos.openAsFile(video.blobKey);
       let result: ExtractResult;
       try {
         result = await engine.extract({
-          inputPath: video_.path,
+          inputPath: input.path,
           options: claimed.options,
           output: archive,
           signal: abort.signal,
@@ -156,7 +156,7 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
           limits: deps.limits,
         });
       } finally {
-        await video_.release();
+        await input.release();
       }
       const info = await stored;
       progress.discard();
