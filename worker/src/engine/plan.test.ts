@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractionOptionsSchema, type ExtractionOptionsInput } from "@vp/schema";
 import { targetsOf, validatePlan } from "./plan.js";
-import { choosePlan, planSegments } from "./strategy.js";
+import { choosePlan, periodicKeyframes, planSegments } from "./strategy.js";
 import type { ProbeResult } from "./types.js";
 
 const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({
@@ -98,6 +98,18 @@ describe("strategy", () => {
     expect(segs).toHaveLength(10);
     expect(segs[0]).toEqual({ firstTarget: 0, start: 0, end: 60 });
     expect(segs[9]).toEqual({ firstTarget: 540, start: 540, end: 600 });
+    // Keyframes every 8 s: cuts move to targets on keyframes (75 -> 72, 150 -> 144, ...).
+    const aligned = planSegments(
+      { kind: "arithmetic", start: 0, step: 1, count: 600 },
+      { start: 0, end: 600 },
+      8,
+      2,
+      86,
+      periodicKeyframes([0, 8, 16, 24, 32]),
+    );
+    expect(aligned.map((s) => s.start)).toEqual([0, 72, 144, 224, 296, 368, 448, 520]);
+    expect(aligned.every((s, i) => s.end === (aligned[i + 1]?.start ?? 600))).toBe(true);
+    expect(periodicKeyframes([0, 2, 5, 8])).toBeNull();
     expect(
       planSegments({ kind: "arithmetic", start: 0, step: 0.5, count: 10 }, { start: 0, end: 5 }, 2, 2, 60),
     ).toEqual([{ firstTarget: 0, start: 0, end: 5 }]);

@@ -40,6 +40,7 @@ describe("normalizeProbe", () => {
       formatName: "mov,mp4,m4a,3gp,3g2,mj2",
       startTime: 0,
       timeOrigin: 0,
+      keyframeSample: [0, 2, 4, 6],
       keyframeIntervalSeconds: 2,
       variableFrameRate: false,
       frameCount: 300,

@@ -105,6 +105,7 @@ export function normalizeProbe(raw: unknown): ProbeResult {
     keyframeIntervalSeconds,
     variableFrameRate: isVariable(pts),
     timeOrigin: finite(format?.start_time) ?? startTime,
+    keyframeSample: keyTimes.map((k) => Math.round((k - (finite(format?.start_time) ?? startTime)) * 1e6) / 1e6),
     frameCount:
       nbFrames !== undefined && nbFrames > 0 ? nbFrames : frameRate > 0 ? Math.round(duration * frameRate) : null,
   };

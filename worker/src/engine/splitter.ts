@@ -5,22 +5,35 @@ import type { ImageFormat } from "@vp/schema";
  * (JPEG markers, PNG chunks, RIFF sizes), never by guessing, so image data cannot fake a boundary.
  */
 export class ImageSplitter {
-  private buf: Buffer = Buffer.alloc(0);
-  /** Parse position inside `buf` for the image being assembled (resumes where the last chunk ended). */
+  /** Bytes received and not yet returned, at the front of a buffer grown by doubling (few copies, little garbage). */
+  private store: Buffer = Buffer.alloc(0);
+  private len = 0;
+  /** Parse position inside the image being assembled (resumes where the last chunk ended). */
   private pos = 0;
   private inEntropy = false;
 
   constructor(private readonly format: ImageFormat) {}
 
+  private get buf(): Buffer {
+    return this.store.subarray(0, this.len);
+  }
+
   /** Appends bytes; returns the images completed by them. */
   push(chunk: Buffer): Buffer[] {
-    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (this.len + chunk.length > this.store.length) {
+      const grown = Buffer.allocUnsafe(Math.max(64 * 1024, 2 * this.store.length, this.len + chunk.length));
+      this.store.copy(grown, 0, 0, this.len);
+      this.store = grown;
+    }
+    chunk.copy(this.store, this.len);
+    this.len += chunk.length;
     const out: Buffer[] = [];
     for (;;) {
       const end = this.findEnd();
       if (end < 0) break;
-      out.push(Buffer.from(this.buf.subarray(0, end)));
-      this.buf = this.buf.subarray(end);
+      out.push(Buffer.from(this.store.subarray(0, end)));
+      this.store.copyWithin(0, end, this.len);
+      this.len -= end;
       this.pos = 0;
       this.inEntropy = false;
     }
@@ -29,7 +42,7 @@ export class ImageSplitter {
 
   /** Bytes left over at the end of the stream: a truncated image. */
   get pending(): number {
-    return this.buf.length;
+    return this.len;
   }
 
   private findEnd(): number {

@@ -54,7 +54,7 @@ export function choosePlan(
     strategy: "segmented-decode",
     targets,
     range,
-    segments: planSegments(targets, range, gop, concurrency, maxFramesPerSegment),
+    segments: planSegments(targets, range, gop, concurrency, maxFramesPerSegment, periodicKeyframes(p.keyframeSample)),
   };
 }
 
@@ -65,6 +65,7 @@ export function planSegments(
   gop: number,
   concurrency: number,
   maxFramesPerSegment = MAX_FRAMES_PER_SEGMENT,
+  keyframeBefore: ((t: number) => number) | null = null,
 ): Segment[] {
   const span = range.end - range.start;
   const minSeconds = Math.max(MIN_SEGMENT_SECONDS, MIN_SEGMENT_KEYFRAME_INTERVALS * gop);
@@ -73,13 +74,39 @@ export function planSegments(
   // A multiple of the process count, so the last round keeps every core busy.
   const wanted = Math.ceil(Math.max(concurrency, bySize) / concurrency) * concurrency;
   const n = Math.max(1, Math.min(t.count, byLength, wanted));
-  const segments: Segment[] = [];
-  for (let i = 0; i < n; i++) {
-    const firstTarget = Math.round((i * t.count) / n);
-    const nextTarget = Math.round(((i + 1) * t.count) / n);
-    const start = i === 0 ? range.start : t.start + firstTarget * t.step;
-    const end = i === n - 1 ? range.end : t.start + nextTarget * t.step;
-    segments.push({ firstTarget, start, end });
+  // Boundaries are target indices; with known keyframes, move each to the first target at or after
+  // the keyframe before it, so a segment's seek decodes (almost) nothing it then throws away.
+  const cuts: number[] = [0];
+  for (let i = 1; i < n; i++) {
+    const ideal = Math.round((i * t.count) / n);
+    let j = ideal;
+    if (keyframeBefore) {
+      const k = keyframeBefore(t.start + ideal * t.step);
+      j = Math.max(0, Math.ceil((k - t.start) / t.step - 1e-9));
+    }
+    if (j > (cuts.at(-1) as number) && j < t.count) cuts.push(j);
   }
-  return segments;
+  return cuts.map((firstTarget, i) => {
+    const next = cuts[i + 1];
+    return {
+      firstTarget,
+      start: i === 0 ? range.start : t.start + firstTarget * t.step,
+      end: next === undefined ? range.end : t.start + next * t.step,
+    };
+  });
+}
+
+/**
+ * Keyframes every P seconds like clockwork in the sample (fixed-GOP encoders, screen recorders)
+ * are predicted for the whole video. Irregular ones (scene-cut keyframes) are not: null. A wrong
+ * prediction costs only speed, never correctness.
+ */
+export function periodicKeyframes(sample: readonly number[] | undefined): ((t: number) => number) | null {
+  if (!sample || sample.length < 3) return null;
+  const first = sample[0] as number;
+  const period = ((sample.at(-1) as number) - first) / (sample.length - 1);
+  if (!(period > 0)) return null;
+  const regular = sample.every((k, i) => Math.abs(k - (first + i * period)) < Math.min(0.02, period / 10));
+  if (!regular) return null;
+  return (t) => (t <= first ? first : first + Math.floor((t - first) / period + 1e-9) * period);
 }

@@ -15,6 +15,8 @@ export interface ProbeResult extends VideoMetadata {
    * manifests are relative to it. Absent in probes made elsewhere: then `startTime` is used.
    */
   readonly timeOrigin?: number;
+  /** Keyframe times seen in the first minute (seconds, timeline of the options); lets segments start on keyframes. */
+  readonly keyframeSample?: readonly number[];
 }
 
 export interface ManifestFrame {
