@@ -1,43 +1,37 @@
 import { pathToFileURL } from "node:url";
-import { extractCommand } from "./commands/extract.js";
-import { confirmCommand } from "./commands/confirm.js";
-import { downloadCommand } from "./commands/download.js";
-import { cancelCommand, deleteCommand, retryCommand } from "./commands/job-actions.js";
-import { listCommand } from "./commands/list.js";
-import { loginCommand } from "./commands/login.js";
-import { logoutCommand } from "./commands/logout.js";
-import { signupCommand } from "./commands/signup.js";
-import { statusCommand } from "./commands/status.js";
-import { uploadCommand } from "./commands/upload.js";
-import { watchCommand } from "./commands/watch.js";
 import { EXIT, UsageError, type CliIo, type Command, type ExitCode } from "./io.js";
 
-/** Every command, by the word that runs it. New commands add one line here and one file in commands/. */
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  extract: extractCommand,
-  signup: signupCommand,
-  confirm: confirmCommand,
-  login: loginCommand,
-  logout: logoutCommand,
-  upload: uploadCommand,
-  list: listCommand,
-  status: statusCommand,
-  watch: watchCommand,
-  download: downloadCommand,
-  cancel: cancelCommand,
-  retry: retryCommand,
-  delete: deleteCommand,
+/**
+ * Every command, by the word that runs it, loaded only when run: `vproc extract` then never pays
+ * for the server commands' client and WebSocket code. New commands add one line here and one file
+ * in commands/.
+ */
+export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  extract: async () => (await import("./commands/extract.js")).extractCommand,
+  signup: async () => (await import("./commands/signup.js")).signupCommand,
+  confirm: async () => (await import("./commands/confirm.js")).confirmCommand,
+  login: async () => (await import("./commands/login.js")).loginCommand,
+  logout: async () => (await import("./commands/logout.js")).logoutCommand,
+  upload: async () => (await import("./commands/upload.js")).uploadCommand,
+  list: async () => (await import("./commands/list.js")).listCommand,
+  status: async () => (await import("./commands/status.js")).statusCommand,
+  watch: async () => (await import("./commands/watch.js")).watchCommand,
+  download: async () => (await import("./commands/download.js")).downloadCommand,
+  cancel: async () => (await import("./commands/job-actions.js")).cancelCommand,
+  retry: async () => (await import("./commands/job-actions.js")).retryCommand,
+  delete: async () => (await import("./commands/job-actions.js")).deleteCommand,
 };
 
-const help = (): string =>
-  `vproc: turn videos into still images
+const help = async (): Promise<string> => {
+  const commands = await Promise.all(
+    Object.entries(COMMANDS).map(async ([name, load]) => [name, await load()] as const),
+  );
+  return `vproc: turn videos into still images
 
 Usage: vproc COMMAND [options]    (vproc COMMAND --help for details)
 
 Commands:
-${Object.entries(COMMANDS)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-  .join("\n")}
+${commands.map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join("\n")}
 
 Server commands take --server URL (default $VPROC_SERVER, else http://localhost:4000) and --json.
 
@@ -48,6 +42,7 @@ Examples:
 Exit codes: 0 success, 1 failed (the job failed, or the server refused: wrong password, not a
 video, not found, not logged in), 2 usage error, 3 server or network error.
 `;
+};
 
 export async function main(
   argv: readonly string[],
@@ -55,16 +50,16 @@ export async function main(
 ): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    (name === undefined ? io.stderr : io.stdout).write(help());
+    (name === undefined ? io.stderr : io.stdout).write(await help());
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = COMMANDS[name];
+  if (!load) {
     io.stderr.write(`vproc: unknown command "${name}" (try vproc --help)\n`);
     return EXIT.USAGE;
   }
   try {
-    return await command.run(rest, io);
+    return await (await load()).run(rest, io);
   } catch (err) {
     // parseArgs reports unknown or malformed flags with these codes.
     const code = (err as { code?: string }).code;
