@@ -1,24 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, JOB_QUERY, waitForTerminal } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
+import { spawnProduct } from "./support/processes.js";
 import { makeTestVideo } from "./support/videos.js";
 import { readZip } from "./support/zip.js";
 
-const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
 /** `npm run start:worker` as a real child process, so it can be killed without warning. */
-function spawnWorker(dataDir: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "api/src/main.ts", "--role", "worker"], {
-    cwd: repoRoot,
-    env: { ...process.env, VP_DATA_DIR: dataDir, VP_WORKER_CONCURRENCY: "1", VP_JOB_VISIBILITY_SECONDS: "2", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
+const spawnWorker = (dataDir: string): ChildProcess =>
+  spawnProduct("worker", { VP_DATA_DIR: dataDir, VP_WORKER_CONCURRENCY: "1", VP_JOB_VISIBILITY_SECONDS: "2" }).child;
 
 describe("a worker killed mid-job", () => {
   let api: TestProduct;

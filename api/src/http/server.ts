@@ -118,6 +118,9 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // The composition root owns shutdown order (HTTP, then jobs, then storage); Apollo's own
+    // signal handler would stop it mid-drain and re-raise the signal.
+    stopOnTerminationSignals: false,
     validationRules: [createDepthLimitRule(limits.maxDepth)],
     formatError: maskError,
     logger: logger.child({ component: "apollo" }),
