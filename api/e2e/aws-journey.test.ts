@@ -51,7 +51,9 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
     const [videos, archives] = [randomName("vp-videos"), randomName("vp-archives")];
     await createTable(clients.dynamodb(), table);
     for (const Bucket of [videos, archives]) await clients.s3().send(new CreateBucketCommand({ Bucket }));
-    const pool = await clients.cognito().send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
+    const pool = await clients
+      .cognito()
+      .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
     const poolId = pool.UserPool!.Id!;
     const appClient = await clients.cognito().send(
       new CreateUserPoolClientCommand({
@@ -103,7 +105,13 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
       });
       platforms.push(aws);
       const sender = role === "api" ? "MSG_SERVICE_API" : "MSG_SERVICE_WORKER";
-      return { ...aws, extractionQueue: extractions, apiEventQueue: apiEvents, notificationQueue: notifications, jobEvents: workerTopic(sender) };
+      return {
+        ...aws,
+        extractionQueue: extractions,
+        apiEventQueue: apiEvents,
+        notificationQueue: notifications,
+        jobEvents: workerTopic(sender),
+      };
     };
     api = await start("api");
   });

@@ -2,7 +2,14 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CancelJobDocument, JobDocument, NodeDocument, VideoDocument, ViewerDocument, ViewerVideosDocument } from "@vp/client/generated/graphql";
+import {
+  CancelJobDocument,
+  JobDocument,
+  NodeDocument,
+  VideoDocument,
+  ViewerDocument,
+  ViewerVideosDocument,
+} from "@vp/client/generated/graphql";
 import { ApiClient, COMPLETE_UPLOAD, CREATE_UPLOAD, JOB_UPDATED, putBytes } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
 import { makeTestVideo } from "./support/videos.js";
@@ -81,7 +88,12 @@ describe("bad input gets a clear error and loses nothing", () => {
 
   it("refuses an upload larger than declared and keeps no partial file", async () => {
     const created = await alice.data(CREATE_UPLOAD, {
-      input: { filename: "small.mp4", contentType: "video/mp4", sizeBytes: 100, extraction: { mode: "INTERVAL", intervalSeconds: 1 } },
+      input: {
+        filename: "small.mp4",
+        contentType: "video/mp4",
+        sizeBytes: 100,
+        extraction: { mode: "INTERVAL", intervalSeconds: 1 },
+      },
     });
     const { upload, video } = created.createVideoUpload;
     const put = await putBytes(upload, new Uint8Array(5000));
@@ -95,17 +107,29 @@ describe("bad input gets a clear error and loses nothing", () => {
 
   it("validates upload input with field paths instead of failing the request", async () => {
     const res = await alice.data(CREATE_UPLOAD, {
-      input: { filename: "a.mp4", contentType: "text/plain", sizeBytes: 0, extraction: { mode: "INTERVAL", intervalSeconds: -1 } },
+      input: {
+        filename: "a.mp4",
+        contentType: "text/plain",
+        sizeBytes: 0,
+        extraction: { mode: "INTERVAL", intervalSeconds: -1 },
+      },
     });
     const errors = res.createVideoUpload.userErrors as Array<{ field: string[]; code: string }>;
     expect(res.createVideoUpload.video).toBeNull();
     const fields = errors.map((e) => e.field.join("."));
-    expect(fields).toEqual(expect.arrayContaining(["input.contentType", "input.sizeBytes", "input.extraction.intervalSeconds"]));
+    expect(fields).toEqual(
+      expect.arrayContaining(["input.contentType", "input.sizeBytes", "input.extraction.intervalSeconds"]),
+    );
   });
 
   it("refuses a tampered upload URL", async () => {
     const created = await alice.data(CREATE_UPLOAD, {
-      input: { filename: "t.mp4", contentType: "video/mp4", sizeBytes: 10, extraction: { mode: "INTERVAL", intervalSeconds: 1 } },
+      input: {
+        filename: "t.mp4",
+        contentType: "video/mp4",
+        sizeBytes: 10,
+        extraction: { mode: "INTERVAL", intervalSeconds: 1 },
+      },
     });
     const { upload } = created.createVideoUpload;
     const tampered = { ...upload, url: upload.url.replace(/size=10/, "size=999999") };
@@ -115,7 +139,9 @@ describe("bad input gets a clear error and loses nothing", () => {
 
   it("answers accounts mistakes with JSON errors and the right status", async () => {
     const client = new ApiClient(product.url!);
-    expect((await client.account("signup", { email: "alice@example.com", password: "another good pass 1" })).status).toBe(409);
+    expect(
+      (await client.account("signup", { email: "alice@example.com", password: "another good pass 1" })).status,
+    ).toBe(409);
     const weak = await client.account("signup", { email: "weak@example.com", password: "short" });
     expect(weak.status).toBe(400);
     expect(weak.body.error.code).toBe("WEAK_PASSWORD");

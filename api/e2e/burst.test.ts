@@ -31,7 +31,9 @@ describe("a burst of uploads", () => {
     const video = await makeTestVideo(join(dir, "short.mp4"), { seconds: 2, size: "160x120" });
 
     const uploads = await Promise.all(
-      Array.from({ length: UPLOADS }, (_, i) => client.upload(video, { mode: "INTERVAL", intervalSeconds: 1 }, `clip-${i}.mp4`)),
+      Array.from({ length: UPLOADS }, (_, i) =>
+        client.upload(video, { mode: "INTERVAL", intervalSeconds: 1 }, `clip-${i}.mp4`),
+      ),
     );
     expect(uploads.flatMap((u) => u.userErrors)).toEqual([]);
     const jobs = await Promise.all(uploads.map((u) => waitForTerminal(client, u.job.id, 240_000)));

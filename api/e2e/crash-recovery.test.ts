@@ -42,7 +42,8 @@ describe("a worker killed mid-job", () => {
     for (let i = 0; ; i++) {
       const { job: now } = await client.data(JOB_QUERY, { id: jobId });
       if (now.status === "RUNNING" && now.progress > 0) break;
-      if (now.status !== "QUEUED" && now.status !== "RUNNING") throw new Error(`job ended before the kill: ${now.status}`);
+      if (now.status !== "QUEUED" && now.status !== "RUNNING")
+        throw new Error(`job ended before the kill: ${now.status}`);
       if (i > 600) throw new Error("job never started running");
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -1,12 +1,3 @@
-export {
-  startApiServer,
-  type ApiServer,
-  type ApiServerDeps,
-} from "./http/server.js";
+export { startApiServer, type ApiServer, type ApiServerDeps } from "./http/server.js";
 export { buildApiSchema } from "./graphql/build-schema.js";
-export {
-  createServices,
-  type Services,
-  type ServiceDeps,
-  type ExtractionEngine,
-} from "./services/index.js";
+export { createServices, type Services, type ServiceDeps, type ExtractionEngine } from "./services/index.js";

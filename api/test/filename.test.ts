@@ -29,14 +29,7 @@ describe("sanitizeFilename", () => {
 
 describe("blobKeySegment", () => {
   it("always yields a segment the blob stores accept", () => {
-    for (const name of [
-      "My clip?.mp4",
-      "été 2024.mov",
-      "😀😀.mp4",
-      "-a.mp4",
-      "+weird,name=1@x.mkv",
-      "...",
-    ]) {
+    for (const name of ["My clip?.mp4", "été 2024.mov", "😀😀.mp4", "-a.mp4", "+weird,name=1@x.mkv", "..."]) {
       const segment = blobKeySegment(sanitizeFilename(name) ?? name);
       expect(() => checkBlobKey(`owner/video/${segment}`)).not.toThrow();
     }
@@ -46,12 +39,8 @@ describe("blobKeySegment", () => {
 
 describe("content types and names", () => {
   it("accepts video/* and application/octet-stream only, normalized", () => {
-    expect(normalizeVideoContentType("Video/MP4; codecs=avc1")).toBe(
-      "video/mp4",
-    );
-    expect(normalizeVideoContentType("application/octet-stream")).toBe(
-      "application/octet-stream",
-    );
+    expect(normalizeVideoContentType("Video/MP4; codecs=avc1")).toBe("video/mp4");
+    expect(normalizeVideoContentType("application/octet-stream")).toBe("application/octet-stream");
     expect(normalizeVideoContentType("video/")).toBeNull();
     expect(normalizeVideoContentType("image/png")).toBeNull();
     expect(normalizeVideoContentType("text/html")).toBeNull();

@@ -1,16 +1,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createAccountsHandler,
-  TokenBucketRateLimiter,
-  toNodeHandler,
-} from "@vp/auth-lambda";
+import { createAccountsHandler, TokenBucketRateLimiter, toNodeHandler } from "@vp/auth-lambda";
 import { loadConfig } from "@vp/platform/config";
-import {
-  createLocalPlatform,
-  type LocalPlatform,
-} from "@vp/platform/local/local-platform";
+import { createLocalPlatform, type LocalPlatform } from "@vp/platform/local/local-platform";
 import { probe, validatePlan } from "@vp/worker/engine/index";
 import { createClient, type Client } from "graphql-ws";
 import { Registry } from "prom-client";
@@ -18,12 +11,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer, type ApiServer } from "../src/http/server.js";
 import { makeTinyVideo, silentLogger } from "./helpers/env.js";
-import {
-  CANCEL_JOB,
-  COMPLETE_UPLOAD,
-  CREATE_UPLOAD,
-  JOB_UPDATED,
-} from "./helpers/operations.js";
+import { CANCEL_JOB, COMPLETE_UPLOAD, CREATE_UPLOAD, JOB_UPDATED } from "./helpers/operations.js";
 
 let dir: string;
 let platform: LocalPlatform;
@@ -81,10 +69,7 @@ async function signUpAndLogIn(email: string): Promise<string> {
   return ((await login.json()) as { accessToken: string }).accessToken;
 }
 
-function wsClient(
-  token: string | null,
-  extra: Partial<Parameters<typeof createClient>[0]> = {},
-): Client {
+function wsClient(token: string | null, extra: Partial<Parameters<typeof createClient>[0]> = {}): Client {
   const client = createClient({
     url: server.url.replace(/^http/, "ws") + "/graphql",
     webSocketImpl: WebSocket,
@@ -101,10 +86,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "vp-api-http-"));
   const graphiqlDir = join(dir, "graphiql");
   await mkdir(graphiqlDir);
-  await writeFile(
-    join(graphiqlDir, "index.html"),
-    "<!doctype html><title>GraphiQL</title>",
-  );
+  await writeFile(join(graphiqlDir, "index.html"), "<!doctype html><title>GraphiQL</title>");
   await writeFile(join(graphiqlDir, "app.js"), "console.log('graphiql')");
   tiny = await makeTinyVideo(dir);
 
@@ -132,10 +114,7 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: new Registry(),
     engine: {
-      probe: (path) =>
-        failProbe
-          ? Promise.reject(new Error("disk exploded at /secret/path"))
-          : probe(path),
+      probe: (path) => (failProbe ? Promise.reject(new Error("disk exploded at /secret/path")) : probe(path)),
       validatePlan,
     },
     accountsHandler: toNodeHandler(
@@ -184,9 +163,7 @@ describe("HTTP basics", () => {
   });
 
   it("serves the JWKS, CORS preflights allowing Authorization, and JSON 404s", async () => {
-    const jwks = (await (
-      await fetch(`${server.url}/.well-known/jwks.json`)
-    ).json()) as { keys: unknown[] };
+    const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
     expect(jwks.keys.length).toBeGreaterThan(0);
     const pre = await fetch(`${server.url}/graphql`, {
       method: "OPTIONS",
@@ -198,14 +175,10 @@ describe("HTTP basics", () => {
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-origin")).toBe("*");
-    expect(
-      pre.headers.get("access-control-allow-headers")?.toLowerCase(),
-    ).toContain("authorization");
+    expect(pre.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
     const missing = await fetch(`${server.url}/nope`);
     expect(missing.status).toBe(404);
-    expect(
-      ((await missing.json()) as { error: { code: string } }).error.code,
-    ).toBe("NOT_FOUND");
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   });
 
   it("serves GraphiQL to browsers and GraphQL to GET clients at /graphql", async () => {
@@ -216,15 +189,12 @@ describe("HTTP basics", () => {
     expect(await page.text()).toContain("<title>GraphiQL</title>");
     const asset = await fetch(`${server.url}/graphiql/app.js`);
     expect(asset.status).toBe(200);
-    const json = await fetch(
-      `${server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`,
-      {
-        headers: {
-          accept: "application/json",
-          "apollo-require-preflight": "true",
-        },
+    const json = await fetch(`${server.url}/graphql?query=${encodeURIComponent("{ __typename }")}`, {
+      headers: {
+        accept: "application/json",
+        "apollo-require-preflight": "true",
       },
-    );
+    });
     expect(await json.json()).toEqual({ data: { __typename: "Query" } });
   });
 
@@ -249,11 +219,7 @@ describe("GraphQL over HTTP", () => {
       code: "UNAUTHENTICATED",
       reason: "MISSING_TOKEN",
     });
-    const forged = await gql(
-      `{ viewer { id } }`,
-      {},
-      `${aliceToken.slice(0, -4)}AAAA`,
-    );
+    const forged = await gql(`{ viewer { id } }`, {}, `${aliceToken.slice(0, -4)}AAAA`);
     expect(forged.body.errors?.[0]?.extensions).toMatchObject({
       code: "UNAUTHENTICATED",
       reason: "INVALID_TOKEN",
@@ -265,11 +231,7 @@ describe("GraphQL over HTTP", () => {
       code: "UNAUTHENTICATED",
       reason: "INVALID_TOKEN",
     });
-    const ok = await gql<{ viewer: { email: string } }>(
-      `{ viewer { email } }`,
-      {},
-      aliceToken,
-    );
+    const ok = await gql<{ viewer: { email: string } }>(`{ viewer { email } }`, {}, aliceToken);
     expect(ok.body).toEqual({
       data: { viewer: { email: "alice@example.com" } },
     });
@@ -283,9 +245,7 @@ describe("GraphQL over HTTP", () => {
     );
     expect(deep.status).toBe(400);
     expect(deep.body.errors?.[0]?.extensions?.["code"]).toBe("QUERY_TOO_DEEP");
-    expect(deep.body.errors?.[0]?.message).toMatch(
-      /maximum allowed depth is 8/,
-    );
+    expect(deep.body.errors?.[0]?.message).toMatch(/maximum allowed depth is 8/);
     const costly = await gql(
       `query($n: Int!) { videos(first: $n) { nodes { jobs(first: $n) { nodes { id status } } } } }`,
       { n: 100 },
@@ -334,11 +294,7 @@ describe("GraphQL over HTTP", () => {
     expect(put.status).toBeLessThan(300);
     failProbe = true;
     try {
-      const res = await gql(
-        COMPLETE_UPLOAD,
-        { input: { videoId: video.id } },
-        aliceToken,
-      );
+      const res = await gql(COMPLETE_UPLOAD, { input: { videoId: video.id } }, aliceToken);
       expect(res.status).toBe(200);
       expect(res.body.errors).toEqual([
         {
@@ -357,13 +313,9 @@ describe("GraphQL over HTTP", () => {
   it("exposes Prometheus metrics: requests, GraphQL operations and queue depth", async () => {
     const res = await fetch(`${server.url}/metrics`);
     const text = await res.text();
-    expect(text).toMatch(
-      /vp_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/,
-    );
+    expect(text).toMatch(/vp_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
     expect(text).toContain("vp_http_request_duration_seconds_bucket");
-    expect(text).toMatch(
-      /vp_graphql_operations_total\{type="query",transport="http",outcome="ok"\} \d+/,
-    );
+    expect(text).toMatch(/vp_graphql_operations_total\{type="query",transport="http",outcome="ok"\} \d+/);
     expect(text).toMatch(/vp_extraction_queue_messages\{state="visible"\} \d+/);
   });
 });
@@ -413,8 +365,7 @@ describe("the upload journey over HTTP and WebSocket", () => {
         { query: JOB_UPDATED, variables: { id: jobId } },
         {
           next: (msg) => {
-            if (msg.errors)
-              return reject(new Error(JSON.stringify(msg.errors)));
+            if (msg.errors) return reject(new Error(JSON.stringify(msg.errors)));
             seen.push(msg.data!.jobUpdated);
             if (msg.data!.jobUpdated.status === "QUEUED") {
               // The first item is the current state: the subscription is live, so trigger the change now.
@@ -470,20 +421,11 @@ describe("the upload journey over HTTP and WebSocket", () => {
 
   it("closes a WebSocket without a valid token with 4403 and a reason", async () => {
     for (const params of [{}, { authorization: "Bearer not.a.token" }]) {
-      const socket = new WebSocket(
-        server.url.replace(/^http/, "ws") + "/graphql",
-        "graphql-transport-ws",
-      );
+      const socket = new WebSocket(server.url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws");
       const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-        socket.on("close", (code, reason) =>
-          resolve({ code, reason: reason.toString() }),
-        ),
+        socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
       );
-      socket.on("open", () =>
-        socket.send(
-          JSON.stringify({ type: "connection_init", payload: params }),
-        ),
-      );
+      socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: params })));
       const { code, reason } = await closed;
       expect(code).toBe(4403);
       expect(reason).toMatch(/^Forbidden: (MISSING_TOKEN|INVALID_TOKEN)$/);

@@ -3,10 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { loadConfig } from "@vp/platform/config";
-import {
-  createLocalPlatform,
-  type LocalPlatform,
-} from "@vp/platform/local/local-platform";
+import { createLocalPlatform, type LocalPlatform } from "@vp/platform/local/local-platform";
 import { validatePlan } from "@vp/worker/engine/index";
 import { pino } from "pino";
 import { Registry } from "prom-client";
@@ -40,8 +37,7 @@ beforeAll(async () => {
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
       for (const line of chunk.toString().split("\n"))
-        if (line.trim())
-          lines.push(JSON.parse(line) as Record<string, unknown>);
+        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
@@ -79,9 +75,7 @@ describe("logs and shutdown", () => {
       },
       body: "{}",
     });
-    const line = lines.find(
-      (l) => l["requestId"] === "trace-1" && l["msg"] === "request",
-    );
+    const line = lines.find((l) => l["requestId"] === "trace-1" && l["msg"] === "request");
     expect(line).toMatchObject({
       method: "POST",
       path: "/graphql",
@@ -99,11 +93,7 @@ describe("logs and shutdown", () => {
       email: "log@example.com",
       password: "correct horse battery staple 42",
     });
-    const post = (
-      query: string,
-      variables: Record<string, unknown>,
-      requestId: string,
-    ) =>
+    const post = (query: string, variables: Record<string, unknown>, requestId: string) =>
       fetch(`${server.url}/graphql`, {
         method: "POST",
         headers: {
@@ -133,22 +123,15 @@ describe("logs and shutdown", () => {
       "trace-boom",
     );
     expect(res.errors?.[0]?.message).toBe("Internal server error");
-    const logged = lines.find(
-      (l) => l["requestId"] === "trace-boom" && l["level"] === 50,
-    );
+    const logged = lines.find((l) => l["requestId"] === "trace-boom" && l["level"] === 50);
     expect(logged?.["msg"]).toBe("unexpected error in a GraphQL operation");
     expect(JSON.stringify(logged)).toContain("probe is broken");
   });
 
   it("close() closes WebSocket clients, stops accepting connections and is idempotent", async () => {
-    const socket = new WebSocket(
-      server.url.replace(/^http/, "ws") + "/graphql",
-      "graphql-transport-ws",
-    );
+    const socket = new WebSocket(server.url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws");
     await new Promise((resolve) => socket.on("open", resolve));
-    const closed = new Promise<number>((resolve) =>
-      socket.on("close", (code) => resolve(code)),
-    );
+    const closed = new Promise<number>((resolve) => socket.on("close", (code) => resolve(code)));
     await Promise.all([server.close(), server.close()]);
     expect(await closed).toBe(1001);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();

@@ -1,11 +1,6 @@
 import { toGlobalId } from "@vp/schema";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createTestEnv,
-  dataOf,
-  makeTinyVideo,
-  type TestEnv,
-} from "./helpers/env.js";
+import { createTestEnv, dataOf, makeTinyVideo, type TestEnv } from "./helpers/env.js";
 import { rawId, uploadVideo } from "./helpers/flows.js";
 import { CANCEL_JOB, RETRY_JOB } from "./helpers/operations.js";
 
@@ -35,9 +30,7 @@ const cancel = async (user: string, id: string) =>
 const retry = async (user: string, id: string) =>
   dataOf<JobPayload>(await env.exec(user, RETRY_JOB, { id }), "retryJob");
 
-async function queuedJob(
-  user = "carol",
-): Promise<{ jobId: string; videoId: string }> {
+async function queuedJob(user = "carol"): Promise<{ jobId: string; videoId: string }> {
   const { completed, videoId } = await uploadVideo(env, user, tiny);
   const jobId = completed.job?.id;
   if (!jobId) throw new Error(JSON.stringify(completed.userErrors));
@@ -128,9 +121,7 @@ describe("cancelJob / retryJob", () => {
 
   it("refuses to retry a QUEUED or SUCCEEDED job and to cancel a SUCCEEDED one", async () => {
     const { jobId } = await queuedJob();
-    expect((await retry("carol", jobId)).userErrors[0]?.code).toBe(
-      "ILLEGAL_TRANSITION",
-    );
+    expect((await retry("carol", jobId)).userErrors[0]?.code).toBe("ILLEGAL_TRANSITION");
     const id = rawId(jobId);
     await env.platform.jobs.update(
       id,
@@ -153,22 +144,14 @@ describe("cancelJob / retryJob", () => {
       },
     );
     const r = await retry("carol", jobId);
-    expect(r.userErrors).toEqual([
-      expect.objectContaining({ code: "ILLEGAL_TRANSITION" }),
-    ]);
+    expect(r.userErrors).toEqual([expect.objectContaining({ code: "ILLEGAL_TRANSITION" })]);
     expect(r.job?.status).toBe("SUCCEEDED");
-    expect((await cancel("carol", jobId)).userErrors[0]?.code).toBe(
-      "ILLEGAL_TRANSITION",
-    );
+    expect((await cancel("carol", jobId)).userErrors[0]?.code).toBe("ILLEGAL_TRANSITION");
   });
 
   it("treats another user's job, unknown and malformed ids as NOT_FOUND and changes nothing", async () => {
     const { jobId } = await queuedJob();
-    for (const id of [
-      jobId,
-      toGlobalId("ExtractionJob", "missing"),
-      "not-an-id",
-    ]) {
+    for (const id of [jobId, toGlobalId("ExtractionJob", "missing"), "not-an-id"]) {
       const c = await cancel("mallory", id);
       expect(c.job).toBeNull();
       expect(c.userErrors).toEqual([
@@ -177,13 +160,9 @@ describe("cancelJob / retryJob", () => {
           field: ["input", "jobId"],
         }),
       ]);
-      expect((await retry("mallory", id)).userErrors[0]?.code).toBe(
-        "NOT_FOUND",
-      );
+      expect((await retry("mallory", id)).userErrors[0]?.code).toBe("NOT_FOUND");
     }
-    expect((await env.platform.jobs.findById(rawId(jobId)))?.status).toBe(
-      "QUEUED",
-    );
+    expect((await env.platform.jobs.findById(rawId(jobId)))?.status).toBe("QUEUED");
   });
 });
 
@@ -209,9 +188,7 @@ describe("startExtraction", () => {
       "startExtraction",
     );
     expect(bad.job).toBeNull();
-    expect(bad.userErrors).toEqual([
-      { code: "VALIDATION", field: ["input", "extraction", "intervalSeconds"] },
-    ]);
+    expect(bad.userErrors).toEqual([{ code: "VALIDATION", field: ["input", "extraction", "intervalSeconds"] }]);
     const tooLate = dataOf<JobPayload>(
       await env.exec(
         "carol",
@@ -290,11 +267,9 @@ describe("deleteVideo", () => {
         deletedVideoId: string | null;
         userErrors: Array<{ code: string }>;
       };
-    }>(
-      "mallory",
-      `mutation($v: ID!) { deleteVideo(input: { videoId: $v }) { deletedVideoId userErrors { code } } }`,
-      { v: videoId },
-    );
+    }>("mallory", `mutation($v: ID!) { deleteVideo(input: { videoId: $v }) { deletedVideoId userErrors { code } } }`, {
+      v: videoId,
+    });
     expect(denied.data?.deleteVideo).toEqual({
       deletedVideoId: null,
       userErrors: [{ code: "NOT_FOUND" }],
@@ -302,11 +277,9 @@ describe("deleteVideo", () => {
 
     const res = await env.exec<{
       deleteVideo: { deletedVideoId: string; userErrors: unknown[] };
-    }>(
-      "dave",
-      `mutation($v: ID!) { deleteVideo(input: { videoId: $v }) { deletedVideoId userErrors { code } } }`,
-      { v: videoId },
-    );
+    }>("dave", `mutation($v: ID!) { deleteVideo(input: { videoId: $v }) { deletedVideoId userErrors { code } } }`, {
+      v: videoId,
+    });
     expect(res.data?.deleteVideo).toEqual({
       deletedVideoId: videoId,
       userErrors: [],

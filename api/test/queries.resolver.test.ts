@@ -56,10 +56,7 @@ describe("queries", () => {
         videos: Conn;
         jobs: { nodes: Array<{ id: string }> };
       };
-    }>(
-      "erin",
-      `{ viewer { id email videos(first: 100) { nodes { id } } jobs { nodes { id } } } }`,
-    );
+    }>("erin", `{ viewer { id email videos(first: 100) { nodes { id } } jobs { nodes { id } } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data?.viewer.id).toBe(toGlobalId("User", "erin"));
     expect(res.data?.viewer.videos.nodes).toHaveLength(7);
@@ -88,10 +85,7 @@ describe("queries", () => {
     expect(seen.at(-1)).toBe(erinVideo);
 
     // Continuing from a middle edge's cursor resumes right after it.
-    const first = await env.exec<{ videos: Conn }>(
-      "erin",
-      `{ videos(first: 4) { edges { cursor node { id } } } }`,
-    );
+    const first = await env.exec<{ videos: Conn }>("erin", `{ videos(first: 4) { edges { cursor node { id } } } }`);
     const mid = first.data!.videos.edges[1]!;
     const next = await env.exec<{ videos: Conn }>(
       "erin",
@@ -102,35 +96,21 @@ describe("queries", () => {
       first.data!.videos.edges.slice(2, 4).map((e) => e.node.id),
     );
 
-    const ready = await env.exec<{ videos: Conn }>(
-      "erin",
-      `{ videos(status: READY) { nodes { id } } }`,
-    );
+    const ready = await env.exec<{ videos: Conn }>("erin", `{ videos(status: READY) { nodes { id } } }`);
     expect(ready.data!.videos.nodes.map((n) => n.id)).toEqual([erinVideo]);
 
     for (const first of [0, 101]) {
-      const bad = await env.exec(
-        "erin",
-        `query($f: Int!) { videos(first: $f) { nodes { id } } }`,
-        { f: first },
-      );
+      const bad = await env.exec("erin", `query($f: Int!) { videos(first: $f) { nodes { id } } }`, { f: first });
       expect(bad.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
       expect(bad.errors?.[0]?.message).toMatch(/first.*1 and 100/);
     }
-    const badCursor = await env.exec(
-      "erin",
-      `{ videos(after: "garbage!") { nodes { id } } }`,
-    );
+    const badCursor = await env.exec("erin", `{ videos(after: "garbage!") { nodes { id } } }`);
     expect(badCursor.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");
   });
 
   it("isolates owners: another user's ids answer null everywhere", async () => {
     const q = `query($v: ID!, $j: ID!) { video(id: $v) { id } job(id: $j) { id } nv: node(id: $v) { id } nj: node(id: $j) { id } }`;
-    const mine = await env.exec<Record<string, { id: string } | null>>(
-      "erin",
-      q,
-      { v: erinVideo, j: erinJob },
-    );
+    const mine = await env.exec<Record<string, { id: string } | null>>("erin", q, { v: erinVideo, j: erinJob });
     expect(mine.data).toEqual({
       video: { id: erinVideo },
       job: { id: erinJob },
@@ -274,16 +254,10 @@ describe("connectionFrom", () => {
     expect(page.nodes).toEqual(items.slice(0, 5));
     expect(page.pageInfo.hasNextPage).toBe(true);
     for (let k = 0; k < 5; k++) {
-      const next = await connectionFrom(
-        { first: 3, after: page.edges[k]!.cursor },
-        smallPages,
-      );
+      const next = await connectionFrom({ first: 3, after: page.edges[k]!.cursor }, smallPages);
       expect(next.nodes).toEqual(items.slice(k + 1, k + 4));
     }
-    const rest = await connectionFrom(
-      { first: 10, after: page.pageInfo.endCursor },
-      smallPages,
-    );
+    const rest = await connectionFrom({ first: 10, after: page.pageInfo.endCursor }, smallPages);
     expect(rest.nodes).toEqual(items.slice(5));
     expect(rest.pageInfo.hasNextPage).toBe(false);
   });

@@ -1,19 +1,9 @@
-import {
-  jobChannel,
-  ownerChannel,
-  toJobSnapshot,
-  toGlobalId,
-  type Job,
-} from "@vp/schema";
+import { jobChannel, ownerChannel, toJobSnapshot, toGlobalId, type Job } from "@vp/schema";
 import type { ExecutionResult } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestEnv, makeTinyVideo, type TestEnv } from "./helpers/env.js";
 import { rawId, uploadVideo } from "./helpers/flows.js";
-import {
-  CANCEL_JOB,
-  JOB_UPDATED,
-  MY_JOB_UPDATES,
-} from "./helpers/operations.js";
+import { CANCEL_JOB, JOB_UPDATED, MY_JOB_UPDATES } from "./helpers/operations.js";
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === "object" && value !== null && Symbol.asyncIterator in value;
@@ -27,20 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-type Stream = AsyncGenerator<
-  ExecutionResult<
-    Record<string, { id: string; status: string; progress: number }>
-  >
->;
+type Stream = AsyncGenerator<ExecutionResult<Record<string, { id: string; status: string; progress: number }>>>;
 
-async function open(
-  user: string | null,
-  query: string,
-  variables?: Record<string, unknown>,
-): Promise<Stream> {
+async function open(user: string | null, query: string, variables?: Record<string, unknown>): Promise<Stream> {
   const result = await env.sub(user, query, variables);
-  if (!isAsyncIterable(result))
-    throw new Error(`subscription refused: ${JSON.stringify(result.errors)}`);
+  if (!isAsyncIterable(result)) throw new Error(`subscription refused: ${JSON.stringify(result.errors)}`);
   return result as Stream;
 }
 
@@ -65,9 +46,7 @@ async function workerWrites(
   return job;
 }
 
-const listenerCount = () =>
-  (env.platform.events as unknown as { listeners: Set<unknown> }).listeners
-    .size;
+const listenerCount = () => (env.platform.events as unknown as { listeners: Set<unknown> }).listeners.size;
 
 describe("jobUpdated", () => {
   it("delivers the current state first, then the owner's changes in order, dropping stale versions", async () => {
@@ -81,14 +60,8 @@ describe("jobUpdated", () => {
       progress: 0,
     });
 
-    const running = await workerWrites(
-      id,
-      { status: "RUNNING", startedAt: new Date(), attempts: 1 },
-      ["QUEUED"],
-    );
-    const half = await workerWrites(id, { progress: 0.5, framesExtracted: 1 }, [
-      "RUNNING",
-    ]);
+    const running = await workerWrites(id, { status: "RUNNING", startedAt: new Date(), attempts: 1 }, ["QUEUED"]);
+    const half = await workerWrites(id, { progress: 0.5, framesExtracted: 1 }, ["RUNNING"]);
     // A late duplicate of an older version (at-least-once delivery) must not move the view backwards.
     await env.platform.events.publish(jobChannel(id), {
       job: toJobSnapshot(running),
@@ -121,21 +94,13 @@ describe("jobUpdated", () => {
 
   it("refuses another user's job, unknown and malformed ids with NOT_FOUND, and anonymous callers", async () => {
     const { completed } = await uploadVideo(env, "gina", tiny);
-    for (const jobId of [
-      completed.job!.id,
-      toGlobalId("ExtractionJob", "nope"),
-      "garbage",
-    ]) {
+    for (const jobId of [completed.job!.id, toGlobalId("ExtractionJob", "nope"), "garbage"]) {
       const res = await env.sub("hank", JOB_UPDATED, { id: jobId });
       expect(isAsyncIterable(res)).toBe(false);
-      expect((res as ExecutionResult).errors?.[0]?.extensions?.["code"]).toBe(
-        "NOT_FOUND",
-      );
+      expect((res as ExecutionResult).errors?.[0]?.extensions?.["code"]).toBe("NOT_FOUND");
     }
     const anon = await env.sub(null, JOB_UPDATED, { id: completed.job!.id });
-    expect((anon as ExecutionResult).errors?.[0]?.extensions?.["code"]).toBe(
-      "UNAUTHENTICATED",
-    );
+    expect((anon as ExecutionResult).errors?.[0]?.extensions?.["code"]).toBe("UNAUTHENTICATED");
   });
 
   it("unsubscribes from the bus when the client stops, even while waiting for news", async () => {
@@ -157,18 +122,14 @@ describe("myJobUpdates", () => {
     const mine = await uploadVideo(env, "ivy", tiny);
     const theirs = await uploadVideo(env, "jack", tiny);
     // Even a foreign event pushed onto ivy's channel is dropped (owner checked per event).
-    const foreign = await env.platform.jobs.findById(
-      rawId(theirs.completed.job!.id),
-    );
+    const foreign = await env.platform.jobs.findById(rawId(theirs.completed.job!.id));
     await env.platform.events.publish(ownerChannel("ivy"), {
       job: toJobSnapshot(foreign!),
       videoFilename: "x",
     });
-    await workerWrites(
-      rawId(mine.completed.job!.id),
-      { status: "RUNNING", startedAt: new Date(), attempts: 1 },
-      ["QUEUED"],
-    );
+    await workerWrites(rawId(mine.completed.job!.id), { status: "RUNNING", startedAt: new Date(), attempts: 1 }, [
+      "QUEUED",
+    ]);
 
     expect(await nextData(stream, "myJobUpdates")).toMatchObject({
       id: mine.completed.job!.id,

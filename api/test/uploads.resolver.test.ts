@@ -38,9 +38,7 @@ describe("createVideoUpload", () => {
     const expires = Date.parse(res.upload?.expiresAt ?? "");
     expect(expires - before).toBeGreaterThan(3500_000);
     expect(expires - before).toBeLessThanOrEqual(3600_000 + 5000);
-    const stored = await env.platform.videos.findById(
-      rawId(res.video?.id ?? ""),
-    );
+    const stored = await env.platform.videos.findById(rawId(res.video?.id ?? ""));
     expect(stored?.blobKey).toBe(`alice/${stored?.id}/My_clip_.mp4`);
     expect(stored?.ownerId).toBe("alice");
   });
@@ -54,9 +52,7 @@ describe("createVideoUpload", () => {
     });
     expect(res.video).toBeNull();
     expect(res.upload).toBeNull();
-    const byField = Object.fromEntries(
-      res.userErrors.map((e) => [e.field?.join("."), e.code]),
-    );
+    const byField = Object.fromEntries(res.userErrors.map((e) => [e.field?.join("."), e.code]));
     expect(byField).toMatchObject({
       "input.filename": "VALIDATION",
       "input.contentType": "VALIDATION",
@@ -119,9 +115,7 @@ describe("completeVideoUpload", () => {
     const video = await env.platform.videos.findById(rawId(videoId));
     await env.platform.blobs.videos.put(video?.blobKey ?? "", tiny);
     const mismatch = await complete(env, "alice", videoId);
-    expect(mismatch.userErrors).toEqual([
-      expect.objectContaining({ code: "SIZE_MISMATCH" }),
-    ]);
+    expect(mismatch.userErrors).toEqual([expect.objectContaining({ code: "SIZE_MISMATCH" })]);
     expect(mismatch.userErrors[0]?.message).toContain(String(tiny.length));
     expect(mismatch.job).toBeNull();
   });
@@ -149,9 +143,7 @@ describe("completeVideoUpload", () => {
   });
 
   it("rejects a file ffmpeg cannot read: video REJECTED with a reason, UNREADABLE_VIDEO, no job, no stack", async () => {
-    const junk = Buffer.from(
-      "this is not a video at all, just text pretending\n".repeat(20),
-    );
+    const junk = Buffer.from("this is not a video at all, just text pretending\n".repeat(20));
     const { completed, videoId } = await uploadVideo(env, "alice", junk);
     expect(completed.video?.status).toBe("REJECTED");
     expect(completed.video?.rejectionReason).toBeTruthy();
@@ -184,12 +176,7 @@ describe("completeVideoUpload", () => {
 
   it("answers NOT_FOUND for another user's video, an unknown id and a malformed id", async () => {
     const { videoId } = await uploadVideo(env, "alice", tiny);
-    for (const id of [
-      videoId,
-      toGlobalId("Video", "nope"),
-      "%%%",
-      toGlobalId("ExtractionJob", rawId(videoId)),
-    ]) {
+    for (const id of [videoId, toGlobalId("Video", "nope"), "%%%", toGlobalId("ExtractionJob", rawId(videoId))]) {
       const res = await complete(env, "bob", id);
       expect(res.video).toBeNull();
       expect(res.userErrors).toEqual([

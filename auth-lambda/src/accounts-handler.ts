@@ -1,11 +1,7 @@
 import { DomainError, isDomainError, type ErrorCode } from "@vp/schema";
 import type { IdentityProvider } from "@vp/platform/ports/identity";
 import type { z } from "zod";
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  ApiGatewayHandler,
-} from "./api-gateway.js";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ApiGatewayHandler } from "./api-gateway.js";
 import { confirmBody, loginBody, refreshBody, signUpBody } from "./bodies.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
@@ -101,48 +97,31 @@ const fail = (
 ) => json(statusCode, { error: { code, message } }, headers);
 
 /** The accounts API as a plain function from an API Gateway v2 event to a response (Lambda and local server alike). */
-export function createAccountsHandler(
-  deps: AccountsHandlerDeps,
-): ApiGatewayHandler {
+export function createAccountsHandler(deps: AccountsHandlerDeps): ApiGatewayHandler {
   const maxBodyBytes = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async (event: APIGatewayProxyEventV2) => {
     const started = Date.now();
     const method = event.requestContext.http.method.toUpperCase();
-    const path = (event.rawPath || event.requestContext.http.path).replace(
-      /\/+$/,
-      "",
-    );
-    const name = path.startsWith(`${ACCOUNTS_PREFIX}/`)
-      ? path.slice(ACCOUNTS_PREFIX.length + 1)
-      : null;
-    const result =
-      await (async (): Promise<APIGatewayProxyStructuredResultV2> => {
-        if (name === null || !Object.hasOwn(ROUTES, name))
-          return fail(404, "NOT_FOUND", `No route ${method} ${path || "/"}.`);
-        if (method !== "POST")
-          return fail(405, "METHOD_NOT_ALLOWED", `Use POST for ${path}.`, {
-            allow: "POST",
-          });
+    const path = (event.rawPath || event.requestContext.http.path).replace(/\/+$/, "");
+    const name = path.startsWith(`${ACCOUNTS_PREFIX}/`) ? path.slice(ACCOUNTS_PREFIX.length + 1) : null;
+    const result = await (async (): Promise<APIGatewayProxyStructuredResultV2> => {
+      if (name === null || !Object.hasOwn(ROUTES, name))
+        return fail(404, "NOT_FOUND", `No route ${method} ${path || "/"}.`);
+      if (method !== "POST")
+        return fail(405, "METHOD_NOT_ALLOWED", `Use POST for ${path}.`, {
+          allow: "POST",
+        });
 
-        const limit = deps.rateLimiter.take(
-          `${name}:${event.requestContext.http.sourceIp}`,
-        );
-        if (!limit.allowed) {
-          return fail(
-            429,
-            "RATE_LIMITED",
-            `Too many requests; try again in ${limit.retryAfterSeconds} s.`,
-            {
-              "retry-after": String(limit.retryAfterSeconds),
-            },
-          );
-        }
-        const body = decodeBody(event, maxBodyBytes);
-        if (body instanceof DomainError) return errorResult(body);
-        return runRoute(deps.identity, name as RouteName, body).catch(
-          (e: unknown) => errorResult(e, deps.logger, event),
-        );
-      })();
+      const limit = deps.rateLimiter.take(`${name}:${event.requestContext.http.sourceIp}`);
+      if (!limit.allowed) {
+        return fail(429, "RATE_LIMITED", `Too many requests; try again in ${limit.retryAfterSeconds} s.`, {
+          "retry-after": String(limit.retryAfterSeconds),
+        });
+      }
+      const body = decodeBody(event, maxBodyBytes);
+      if (body instanceof DomainError) return errorResult(body);
+      return runRoute(deps.identity, name as RouteName, body).catch((e: unknown) => errorResult(e, deps.logger, event));
+    })();
     deps.logger?.info(
       {
         requestId: event.requestContext.requestId,
@@ -168,9 +147,7 @@ async function runRoute(
     const issue = parsed.error.issues[0];
     const field = issue?.path.join(".");
     const message =
-      issue?.code === "invalid_type" && issue.input === undefined && field
-        ? `${field} is required`
-        : issue?.message;
+      issue?.code === "invalid_type" && issue.input === undefined && field ? `${field} is required` : issue?.message;
     return fail(400, "VALIDATION", message ?? "The request body is invalid.");
   }
   return json(r.status, await r.run(identity, parsed.data));
@@ -179,23 +156,11 @@ async function runRoute(
 function decodeBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
   const raw = event.body ?? "";
   // Refuse by the encoded size first, before decoding anything huge.
-  const tooLarge = () =>
-    new DomainError(
-      "PAYLOAD_TOO_LARGE",
-      `The request body must be at most ${maxBytes} bytes.`,
-    );
-  if (
-    raw.length >
-    (event.isBase64Encoded ? Math.ceil(maxBytes / 3) * 4 + 4 : maxBytes * 4)
-  )
-    return tooLarge();
+  const tooLarge = () => new DomainError("PAYLOAD_TOO_LARGE", `The request body must be at most ${maxBytes} bytes.`);
+  if (raw.length > (event.isBase64Encoded ? Math.ceil(maxBytes / 3) * 4 + 4 : maxBytes * 4)) return tooLarge();
   const bytes = Buffer.from(raw, event.isBase64Encoded ? "base64" : "utf8");
   if (bytes.length > maxBytes) return tooLarge();
-  if (bytes.length === 0)
-    return new DomainError(
-      "VALIDATION",
-      "The request body must be a JSON object.",
-    );
+  if (bytes.length === 0) return new DomainError("VALIDATION", "The request body must be a JSON object.");
   try {
     return JSON.parse(bytes.toString("utf8")) as unknown;
   } catch {
@@ -209,16 +174,8 @@ function errorResult(
   event?: APIGatewayProxyEventV2,
 ): APIGatewayProxyStructuredResultV2 {
   const status = isDomainError(e) ? STATUS[e.code] : undefined;
-  if (isDomainError(e) && status !== undefined)
-    return fail(status, e.code, e.message);
+  if (isDomainError(e) && status !== undefined) return fail(status, e.code, e.message);
   // Anything else is ours to fix, not the caller's: log it, say little.
-  logger?.error(
-    { err: e, requestId: event?.requestContext.requestId },
-    "accounts handler failed",
-  );
-  return fail(
-    500,
-    "INTERNAL",
-    isDomainError(e) ? e.message : "Something went wrong; try again later.",
-  );
+  logger?.error({ err: e, requestId: event?.requestContext.requestId }, "accounts handler failed");
+  return fail(500, "INTERNAL", isDomainError(e) ? e.message : "Something went wrong; try again later.");
 }

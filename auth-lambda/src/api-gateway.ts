@@ -33,19 +33,14 @@ export interface APIGatewayProxyStructuredResultV2 {
   readonly isBase64Encoded?: boolean;
 }
 
-export type ApiGatewayHandler = (
-  event: APIGatewayProxyEventV2,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+export type ApiGatewayHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
  * A Node request as API Gateway would hand it to the Lambda, so the single-machine server runs
  * the very same handler. `sourceIp` is the socket peer: put a trusted proxy's address
  * translation in front of this if one is added.
  */
-export function toApiGatewayEvent(
-  req: IncomingMessage,
-  body: Buffer,
-): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const rawPath = q < 0 ? url : url.slice(0, q);
@@ -63,14 +58,9 @@ export function toApiGatewayEvent(
     rawPath,
     rawQueryString: q < 0 ? "" : url.slice(q + 1),
     headers,
-    ...(cookieHeader
-      ? { cookies: cookieHeader.split(/;\s*/).filter(Boolean) }
-      : {}),
+    ...(cookieHeader ? { cookies: cookieHeader.split(/;\s*/).filter(Boolean) } : {}),
     requestContext: {
-      requestId:
-        typeof req.headers["x-request-id"] === "string"
-          ? req.headers["x-request-id"]
-          : randomUUID(),
+      requestId: typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : randomUUID(),
       http: {
         method,
         path: rawPath,
@@ -79,26 +69,17 @@ export function toApiGatewayEvent(
         userAgent: req.headers["user-agent"] ?? "",
       },
     },
-    ...(body.length > 0
-      ? { body: text ? body.toString("utf8") : body.toString("base64") }
-      : {}),
+    ...(body.length > 0 ? { body: text ? body.toString("utf8") : body.toString("base64") } : {}),
     isBase64Encoded: body.length > 0 && !text,
   };
 }
 
-export function sendApiGatewayResult(
-  res: ServerResponse,
-  result: APIGatewayProxyStructuredResultV2,
-): void {
+export function sendApiGatewayResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   res.statusCode = result.statusCode;
-  for (const [name, value] of Object.entries(result.headers ?? {}))
-    res.setHeader(name, String(value));
-  if (result.cookies && result.cookies.length > 0)
-    res.setHeader("set-cookie", [...result.cookies]);
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  if (result.cookies && result.cookies.length > 0) res.setHeader("set-cookie", [...result.cookies]);
   const body =
-    result.body === undefined
-      ? undefined
-      : Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8");
+    result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8");
   if (body) res.setHeader("content-length", body.length);
   res.end(body);
 }
@@ -107,13 +88,9 @@ export function sendApiGatewayResult(
  * Reads at most `maxBytes + 1` bytes of the request body (enough to know it is too large) and
  * stops there, so an oversized body costs no more than the limit.
  */
-export async function readBodyCapped(
-  req: IncomingMessage,
-  maxBytes: number,
-): Promise<Buffer> {
+export async function readBodyCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes)
-    return Buffer.alloc(maxBytes + 1);
+  if (Number.isFinite(declared) && declared > maxBytes) return Buffer.alloc(maxBytes + 1);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -128,10 +105,7 @@ export async function readBodyCapped(
  * Mounts an API Gateway handler on a Node/Express route: `app.all("/api/v1/accounts/*path", toNodeHandler(h))`.
  * Express must not have consumed the body (no JSON body parser on this path).
  */
-export function toNodeHandler(
-  handler: ApiGatewayHandler,
-  options: { maxBodyBytes: number },
-) {
+export function toNodeHandler(handler: ApiGatewayHandler, options: { maxBodyBytes: number }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBodyCapped(req, options.maxBodyBytes);

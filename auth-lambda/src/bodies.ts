@@ -1,10 +1,7 @@
 import { z } from "zod";
 
 // Shapes only: what makes an email valid or a password strong is the IdentityProvider's call.
-const email = z
-  .string({ error: "email must be a string" })
-  .min(1, "email is required")
-  .max(320, "email is too long");
+const email = z.string({ error: "email must be a string" }).min(1, "email is required").max(320, "email is too long");
 const password = z
   .string({ error: "password must be a string" })
   .min(1, "password is required")
@@ -13,9 +10,7 @@ const password = z
 export const signUpBody = z.object({ email, password });
 export const confirmBody = z.object({
   email,
-  code: z
-    .string({ error: "code must be a string" })
-    .regex(/^\d{6}$/, "code must be the 6 digits from the email"),
+  code: z.string({ error: "code must be a string" }).regex(/^\d{6}$/, "code must be the 6 digits from the email"),
 });
 export const loginBody = z.object({ email, password });
 export const refreshBody = z.object({

@@ -14,7 +14,10 @@ function required(name: string): string {
   return value;
 }
 
-const line = (level: string, obj: object, msg?: string) => JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+const line = (level: string, obj: object, msg?: string) =>
+  JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) =>
+    v instanceof Error ? { name: v.name, message: v.message } : v,
+  );
 const logger = {
   info: (obj: object, msg?: string) => console.log(line("info", obj, msg)),
   warn: (obj: object, msg?: string) => console.warn(line("warn", obj, msg)),

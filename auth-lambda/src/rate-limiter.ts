@@ -41,10 +41,7 @@ export class TokenBucketRateLimiter implements RateLimiter {
   }
 
   /** `perMinute` requests a minute, all of them available as a burst. */
-  static perMinute(
-    perMinute: number,
-    clock?: () => number,
-  ): TokenBucketRateLimiter {
+  static perMinute(perMinute: number, clock?: () => number): TokenBucketRateLimiter {
     return new TokenBucketRateLimiter({
       capacity: perMinute,
       refillPerSecond: perMinute / 60,
@@ -59,8 +56,7 @@ export class TokenBucketRateLimiter implements RateLimiter {
     if (bucket) {
       bucket.tokens = Math.min(
         capacity,
-        bucket.tokens +
-          (Math.max(0, now - bucket.updatedAt) / 1000) * refillPerSecond,
+        bucket.tokens + (Math.max(0, now - bucket.updatedAt) / 1000) * refillPerSecond,
       );
       bucket.updatedAt = now;
       this.buckets.delete(key); // re-insert: Map order becomes least-recently-used first
@@ -75,17 +71,13 @@ export class TokenBucketRateLimiter implements RateLimiter {
     }
     return {
       allowed: false,
-      retryAfterSeconds: Math.max(
-        1,
-        Math.ceil((1 - bucket.tokens) / refillPerSecond),
-      ),
+      retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / refillPerSecond)),
     };
   }
 
   private evict(now: number): void {
     for (const [key, b] of this.buckets) {
-      const refilled =
-        b.tokens + ((now - b.updatedAt) / 1000) * this.options.refillPerSecond;
+      const refilled = b.tokens + ((now - b.updatedAt) / 1000) * this.options.refillPerSecond;
       if (refilled >= this.options.capacity) this.buckets.delete(key);
     }
     // Still full of active clients: drop the least recently seen. They get a fresh bucket: a

@@ -5,10 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createJwksTokenVerifier } from "@vp/platform/auth/index";
-import {
-  LocalIdentityProvider,
-  loadOrCreateSigningKeys,
-} from "@vp/platform/local/identity/index";
+import { LocalIdentityProvider, loadOrCreateSigningKeys } from "@vp/platform/local/identity/index";
 import type { IdentityProvider } from "@vp/platform/ports/identity";
 import type { Mail, Mailer } from "@vp/platform/ports/mailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,8 +33,7 @@ function event(
   body?: unknown,
   over: { ip?: string; base64?: boolean; raw?: string } = {},
 ): APIGatewayProxyEventV2 {
-  const text =
-    over.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+  const text = over.raw ?? (body === undefined ? undefined : JSON.stringify(body));
   return {
     version: "2.0",
     routeKey: "$default",
@@ -54,14 +50,11 @@ function event(
         userAgent: "test",
       },
     },
-    ...(text === undefined
-      ? {}
-      : { body: over.base64 ? Buffer.from(text).toString("base64") : text }),
+    ...(text === undefined ? {} : { body: over.base64 ? Buffer.from(text).toString("base64") : text }),
     isBase64Encoded: over.base64 ?? false,
   };
 }
-const parse = (r: APIGatewayProxyStructuredResultV2) =>
-  JSON.parse(r.body ?? "null") as Record<string, any>;
+const parse = (r: APIGatewayProxyStructuredResultV2) => JSON.parse(r.body ?? "null") as Record<string, any>;
 
 describe("accounts handler", () => {
   let dir: string;
@@ -146,10 +139,7 @@ describe("accounts handler", () => {
         refreshToken: tokens.refreshToken,
       }),
     );
-    expect([reused.statusCode, parse(reused).error.code]).toEqual([
-      401,
-      "INVALID_TOKEN",
-    ]);
+    expect([reused.statusCode, parse(reused).error.code]).toEqual([401, "INVALID_TOKEN"]);
   });
 
   it("maps domain errors to statuses with {error:{code,message}}", async () => {
@@ -201,11 +191,7 @@ describe("accounts handler", () => {
         400,
         "VALIDATION",
       ],
-      [
-        event("POST", "/api/v1/accounts/login", { email: "ann@example.com" }),
-        400,
-        "VALIDATION",
-      ],
+      [event("POST", "/api/v1/accounts/login", { email: "ann@example.com" }), 400, "VALIDATION"],
       [event("POST", "/api/v1/accounts/login", [1, 2]), 400, "VALIDATION"],
       [
         event("POST", "/api/v1/accounts/login", undefined, {
@@ -236,15 +222,9 @@ describe("accounts handler", () => {
       }).toEqual({ path: e.rawPath, status, code });
       expect(typeof parse(r).error.message).toBe("string");
     }
-    const missing = parse(
-      await handler(
-        event("POST", "/api/v1/accounts/login", { email: "ann@example.com" }),
-      ),
-    );
+    const missing = parse(await handler(event("POST", "/api/v1/accounts/login", { email: "ann@example.com" })));
     expect(missing.error.message).toBe("password is required");
-    expect(
-      (await handler(event("GET", "/api/v1/accounts/login"))).headers?.allow,
-    ).toBe("POST");
+    expect((await handler(event("GET", "/api/v1/accounts/login"))).headers?.allow).toBe("POST");
   });
 
   it("decodes base64 bodies, and measures the limit on the decoded bytes", async () => {
@@ -275,10 +255,7 @@ describe("accounts handler", () => {
     const su = await h(event("POST", "/api/v1/accounts/signup", creds));
     expect([su.statusCode, parse(su).confirmed]).toEqual([201, false]);
     const early = await h(event("POST", "/api/v1/accounts/login", creds));
-    expect([early.statusCode, parse(early).error.code]).toEqual([
-      403,
-      "NOT_CONFIRMED",
-    ]);
+    expect([early.statusCode, parse(early).error.code]).toEqual([403, "NOT_CONFIRMED"]);
     const code = /^\s+(\d{6})$/m.exec(inbox.mails.at(-1)?.text ?? "")?.[1];
     const wrong = await h(
       event("POST", "/api/v1/accounts/confirm", {
@@ -286,10 +263,7 @@ describe("accounts handler", () => {
         code: code === "000000" ? "000001" : "000000",
       }),
     );
-    expect([wrong.statusCode, parse(wrong).error.code]).toEqual([
-      400,
-      "CODE_MISMATCH",
-    ]);
+    expect([wrong.statusCode, parse(wrong).error.code]).toEqual([400, "CODE_MISMATCH"]);
     expect(
       (
         await h(
@@ -300,9 +274,7 @@ describe("accounts handler", () => {
         )
       ).statusCode,
     ).toBe(200);
-    expect(
-      (await h(event("POST", "/api/v1/accounts/login", creds))).statusCode,
-    ).toBe(200);
+    expect((await h(event("POST", "/api/v1/accounts/login", creds))).statusCode).toBe(200);
   });
 
   it("rate-limits per client and per route with 429 and Retry-After", async () => {
@@ -312,30 +284,18 @@ describe("accounts handler", () => {
       rateLimiter: TokenBucketRateLimiter.perMinute(2, () => now),
     });
     const login = (ip: string) =>
-      h(
-        event(
-          "POST",
-          "/api/v1/accounts/login",
-          { email: "x@example.com", password: "wrong pass 1" },
-          { ip },
-        ),
-      );
+      h(event("POST", "/api/v1/accounts/login", { email: "x@example.com", password: "wrong pass 1" }, { ip }));
     expect((await login("203.0.113.1")).statusCode).toBe(401);
     expect((await login("203.0.113.1")).statusCode).toBe(401);
     const limited = await login("203.0.113.1");
-    expect([
-      limited.statusCode,
-      parse(limited).error.code,
-      limited.headers?.["retry-after"],
-    ]).toEqual([429, "RATE_LIMITED", "30"]);
+    expect([limited.statusCode, parse(limited).error.code, limited.headers?.["retry-after"]]).toEqual([
+      429,
+      "RATE_LIMITED",
+      "30",
+    ]);
     expect((await login("203.0.113.2")).statusCode).toBe(401); // another client
     const other = await h(
-      event(
-        "POST",
-        "/api/v1/accounts/refresh",
-        { refreshToken: "y".repeat(43) },
-        { ip: "203.0.113.1" },
-      ),
+      event("POST", "/api/v1/accounts/refresh", { refreshToken: "y".repeat(43) }, { ip: "203.0.113.1" }),
     );
     expect(other.statusCode).toBe(401); // another route
     now += 30_000;
@@ -378,14 +338,10 @@ describe("accounts handler", () => {
     beforeAll(async () => {
       const mounted = toNodeHandler(handler, { maxBodyBytes: 8192 });
       server = createServer((req, res) => void mounted(req, res));
-      await new Promise<void>((resolve) =>
-        server.listen(0, "127.0.0.1", resolve),
-      );
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
-    afterAll(
-      () => new Promise<void>((resolve) => server.close(() => resolve())),
-    );
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     it("serves sign-up and login through toApiGatewayEvent / sendApiGatewayResult", async () => {
       const body = JSON.stringify({

@@ -9,11 +9,7 @@ describe("TokenBucketRateLimiter", () => {
       refillPerSecond: 0.5,
       clock: () => now,
     });
-    expect([1, 2, 3].map(() => rl.take("a").allowed)).toEqual([
-      true,
-      true,
-      true,
-    ]);
+    expect([1, 2, 3].map(() => rl.take("a").allowed)).toEqual([true, true, true]);
     expect(rl.take("a")).toEqual({ allowed: false, retryAfterSeconds: 2 });
     now += 1_000;
     expect(rl.take("a")).toEqual({ allowed: false, retryAfterSeconds: 1 });
@@ -30,11 +26,7 @@ describe("TokenBucketRateLimiter", () => {
       clock: () => now,
     });
     now = 3_600_000;
-    expect([
-      rl.take("k").allowed,
-      rl.take("k").allowed,
-      rl.take("k").allowed,
-    ]).toEqual([true, true, false]);
+    expect([rl.take("k").allowed, rl.take("k").allowed, rl.take("k").allowed]).toEqual([true, true, false]);
     now -= 10_000;
     expect(rl.take("k").allowed).toBe(false);
   });

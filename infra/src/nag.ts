@@ -30,7 +30,11 @@ export function acknowledgePlatformFindings(stack: Stack, cluster: eks.Cluster):
     managed("AmazonEKS_CNI_Policy"),
     managed("AmazonEC2ContainerRegistryReadOnly"),
   );
-  acknowledge(stack, "Provider Lambdas are CDK's own; our functions run Node 22, the newest version the code base is tested on (STACK.md).", "AwsSolutions-L1");
+  acknowledge(
+    stack,
+    "Provider Lambdas are CDK's own; our functions run Node 22, the newest version the code base is tested on (STACK.md).",
+    "AwsSolutions-L1",
+  );
   acknowledge(
     stack,
     "The public Kubernetes endpoint is what kubectl and CI use; every call is IAM-authenticated and `publicEndpointCidrs` narrows it per stage.",
@@ -50,7 +54,11 @@ export function acknowledgePlatformFindings(stack: Stack, cluster: eks.Cluster):
         `AwsSolutions-IAM4[Policy::{"Fn::If":["${name}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]`,
       );
     }
-    acknowledge(provider, "CDK's kubectl provider: its framework invokes any version of its own handler, and the handler may pull its layer image from ECR Public.", ...ids);
+    acknowledge(
+      provider,
+      "CDK's kubectl provider: its framework invokes any version of its own handler, and the handler may pull its layer image from ECR Public.",
+      ...ids,
+    );
   }
 
   // The AWS Load Balancer Controller's published IAM policy (bundled by aws-eks-v2), unchanged.

@@ -32,7 +32,10 @@ export interface StageSettings {
 /** Placeholder account for offline synth; `cdk deploy` with real credentials uses CDK_DEFAULT_ACCOUNT. */
 export const OFFLINE_ACCOUNT = "111111111111";
 
-const DEFAULTS: Record<StageSettings["stage"], Omit<StageSettings, "stage" | "account" | "region" | "imageTag" | "availabilityZones" | "adminPrincipalArn">> = {
+const DEFAULTS: Record<
+  StageSettings["stage"],
+  Omit<StageSettings, "stage" | "account" | "region" | "imageTag" | "availabilityZones" | "adminPrincipalArn">
+> = {
   test: {
     videoExpiryDays: 3,
     archiveExpiryDays: 7,

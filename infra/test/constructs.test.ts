@@ -13,7 +13,8 @@ import { actionsOf, allows, statementsOf } from "./support.js";
 
 const naming = new Naming("test");
 const newStack = () => new Stack(new App(), "S", { env: { account: "111111111111", region: "eu-west-1" } });
-const role = (stack: Stack, id: string) => new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal("pods.eks.amazonaws.com") });
+const role = (stack: Stack, id: string) =>
+  new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal("pods.eks.amazonaws.com") });
 
 describe("MediaBuckets", () => {
   it("expires objects after the configured days and aborts incomplete multipart uploads", () => {
@@ -38,7 +39,11 @@ describe("MediaBuckets", () => {
     ] as const) {
       t.hasResourceProperties("AWS::S3::Bucket", {
         BucketName: name,
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: days, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 } })] },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({ ExpirationInDays: days, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 3 } }),
+          ],
+        },
         LoggingConfiguration: Match.objectLike({ LogFilePrefix: Match.stringLikeRegexp("^s3/") }),
       });
     }
@@ -76,7 +81,12 @@ describe("RecordsTable", () => {
     });
     const st = statementsOf(t, stack.getLogicalId(r.node.defaultChild as iam.CfnRole));
     expect(actionsOf(st)).toEqual([...ITEM_ACTIONS].sort());
-    for (const a of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:RestoreTableToPointInTime", "dynamodb:Scan"]) {
+    for (const a of [
+      "dynamodb:DeleteTable",
+      "dynamodb:UpdateTable",
+      "dynamodb:RestoreTableToPointInTime",
+      "dynamodb:Scan",
+    ]) {
       expect(allows(st, a)).toBe(false);
     }
   });
@@ -92,7 +102,11 @@ describe("RecordsTable matches the DynamoDB adapter", () => {
     const def = tableDefinition("vp-test-records");
     // THEN keys and GSIs agree
     expect(props.KeySchema).toEqual(def.KeySchema);
-    const gsis = (x: unknown) => (x as { IndexName: string; KeySchema: unknown }[]).map((g) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema }));
+    const gsis = (x: unknown) =>
+      (x as { IndexName: string; KeySchema: unknown }[]).map((g) => ({
+        IndexName: g.IndexName,
+        KeySchema: g.KeySchema,
+      }));
     expect(gsis(props.GlobalSecondaryIndexes)).toEqual(gsis(def.GlobalSecondaryIndexes));
   });
 });
@@ -102,12 +116,25 @@ describe("Messaging", () => {
     const stack = newStack();
     new Messaging(stack, "M", { naming, workerMaxReceiveCount: 7, oldestMessageAlarmAge: Duration.minutes(2) });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties("AWS::SQS::Queue", { QueueName: "vp-test-worker", RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }) });
-    t.resourcePropertiesCountIs("AWS::CloudWatch::Alarm", { MetricName: "ApproximateAgeOfOldestMessage", Threshold: 120 }, 3);
+    t.hasResourceProperties("AWS::SQS::Queue", {
+      QueueName: "vp-test-worker",
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 7 }),
+    });
+    t.resourcePropertiesCountIs(
+      "AWS::CloudWatch::Alarm",
+      { MetricName: "ApproximateAgeOfOldestMessage", Threshold: 120 },
+      3,
+    );
     // Every queue refuses plain HTTP.
     t.resourcePropertiesCountIs(
       "AWS::SQS::QueuePolicy",
-      { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]) } },
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        },
+      },
       6,
     );
   });

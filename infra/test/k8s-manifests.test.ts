@@ -40,7 +40,11 @@ describe("workload manifests", () => {
     expect(c.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(c.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(api.terminationGracePeriodSeconds);
-    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(c.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(c.envFrom).toEqual([{ configMapRef: { name: "vp-config" } }, { secretRef: { name: "vp-runtime" } }]);
   });
 
@@ -71,7 +75,10 @@ describe("workload manifests", () => {
       authenticationRef: { name: "keda-aws" },
       metadata: { queueURL: spec.workerQueueUrl, queueLength: "2", awsRegion: "eu-west-1" },
     });
-    expect(find(objects, "TriggerAuthentication", "keda-aws").spec.podIdentity).toEqual({ provider: "aws", identityOwner: "keda" });
+    expect(find(objects, "TriggerAuthentication", "keda-aws").spec.podIdentity).toEqual({
+      provider: "aws",
+      identityOwner: "keda",
+    });
   });
 
   it("protect availability with PDBs that still let a node drain", () => {
@@ -86,20 +93,29 @@ describe("workload manifests", () => {
       targetType: "ip",
     });
     expect(find(objects, "ServiceMonitor", "api").spec.endpoints[0]).toMatchObject({ port: "http", path: "/metrics" });
-    expect(find(objects, "ServiceMonitor", "worker").spec.endpoints[0]).toMatchObject({ port: "metrics", path: "/metrics" });
+    expect(find(objects, "ServiceMonitor", "worker").spec.endpoints[0]).toMatchObject({
+      port: "metrics",
+      path: "/metrics",
+    });
   });
 
   it("take secrets from Secrets Manager through the seed's store and settings from a ConfigMap", () => {
     const es = find(objects, "ExternalSecret", "vp-runtime").spec;
     expect(es.secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: "hackaton-secret-store" });
     expect(es.dataFrom).toEqual([{ extract: { key: "vp-test-runtime" } }]);
-    expect(find(objects, "ConfigMap", "vp-config").data).toMatchObject({ VP_BACKEND: "aws", AWS_REGION: "eu-west-1", VP_S3_VIDEOS_BUCKET: "videos" });
+    expect(find(objects, "ConfigMap", "vp-config").data).toMatchObject({
+      VP_BACKEND: "aws",
+      AWS_REGION: "eu-west-1",
+      VP_S3_VIDEOS_BUCKET: "videos",
+    });
   });
 });
 
 describe("Grafana dashboard", () => {
   // GIVEN the committed dashboard JSON
-  const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, "utf8")) as { panels: { title: string; targets: { expr: string }[] }[] };
+  const dashboard = JSON.parse(readFileSync(DASHBOARD_FILE, "utf8")) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
   const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join("\n");
 
   it("charts jobs per minute, durations, queue depth, failures and frames per second from the app's metric names", () => {
@@ -115,7 +131,9 @@ describe("Grafana dashboard", () => {
       expect(exprs).toContain(metric);
     }
     expect(exprs).toContain('outcome="failed"');
-    expect(dashboard.panels.map((p) => p.title)).toEqual(expect.arrayContaining(["Jobs per minute by outcome", "Extraction queue depth"]));
+    expect(dashboard.panels.map((p) => p.title)).toEqual(
+      expect.arrayContaining(["Jobs per minute by outcome", "Extraction queue depth"]),
+    );
   });
 });
 
@@ -125,6 +143,8 @@ describe("namespaces", () => {
     const names = namespaceObjects().map((n) => (n.metadata as { name: string }).name);
     expect(names).toEqual(expect.arrayContaining(["video-processor", "monitoring", "keda", "external-secrets"]));
     const app = namespaceObjects().find((n) => (n.metadata as { name: string }).name === "video-processor");
-    expect((app?.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect((app?.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"]).toBe(
+      "restricted",
+    );
   });
 });

@@ -22,8 +22,19 @@ describe("prod stage", () => {
     expect(synth.registry.stackName).toBe("vp-prod-registry");
     const json = JSON.stringify(synth.template.toJSON());
     expect(json).not.toContain("vp-test");
-    const named = ["BucketName", "TableName", "QueueName", "TopicName", "UserPoolName", "FunctionName", "AlarmName", "Name"];
-    for (const [id, r] of Object.entries(synth.template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>)) {
+    const named = [
+      "BucketName",
+      "TableName",
+      "QueueName",
+      "TopicName",
+      "UserPoolName",
+      "FunctionName",
+      "AlarmName",
+      "Name",
+    ];
+    for (const [id, r] of Object.entries(
+      synth.template.toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>,
+    )) {
       for (const key of named) {
         const v = r.Properties?.[key];
         if (typeof v === "string" && r.Type.startsWith("AWS::") && !r.Type.startsWith("AWS::SSM")) {
@@ -36,13 +47,19 @@ describe("prod stage", () => {
   it("uses the prod sizes and the account/region from context", () => {
     expect(synth.service.account).toBe("222222222222");
     expect(synth.service.region).toBe("us-east-1");
-    synth.template.hasResourceProperties("AWS::EKS::Nodegroup", { ScalingConfig: { MinSize: 3, MaxSize: 10, DesiredSize: 3 } });
+    synth.template.hasResourceProperties("AWS::EKS::Nodegroup", {
+      ScalingConfig: { MinSize: 3, MaxSize: 10, DesiredSize: 3 },
+    });
     synth.template.resourceCountIs("AWS::EC2::NatGateway", 2);
     const admin = Object.values(
-      synth.template.findResources("AWS::EKS::AccessEntry", { Properties: { PrincipalArn: "arn:aws:iam::222222222222:role/platform-admins" } }),
+      synth.template.findResources("AWS::EKS::AccessEntry", {
+        Properties: { PrincipalArn: "arn:aws:iam::222222222222:role/platform-admins" },
+      }),
     );
     expect(admin).toHaveLength(1);
-    expect(JSON.stringify(admin[0]?.Properties.AccessPolicies)).toMatch(/AmazonEKSClusterAdminPolicy.*"Type":"cluster"|"Type":"cluster".*AmazonEKSClusterAdminPolicy/);
+    expect(JSON.stringify(admin[0]?.Properties.AccessPolicies)).toMatch(
+      /AmazonEKSClusterAdminPolicy.*"Type":"cluster"|"Type":"cluster".*AmazonEKSClusterAdminPolicy/,
+    );
     synth.template.hasResourceProperties("AWS::S3::Bucket", {
       BucketName: "vp-prod-archives-222222222222-us-east-1",
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30 })] },

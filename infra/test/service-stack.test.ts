@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNT_ROUTES, ALB_ROUTES } from "../src/constructs/edge.js";
-import { actionsOf, allows, logicalId, type SynthesizedApp, type Statement, statementsOf, synthesizeApp } from "./support.js";
+import {
+  actionsOf,
+  allows,
+  logicalId,
+  type SynthesizedApp,
+  type Statement,
+  statementsOf,
+  synthesizeApp,
+} from "./support.js";
 
 // GIVEN one synthesized `test` stage shared by every test (EKS stacks take seconds to synthesize)
 let synth: SynthesizedApp;
@@ -51,10 +59,19 @@ describe("buckets", () => {
       [ids().archives, synth.settings.archiveExpiryDays],
     ] as const) {
       expect(template.toJSON().Resources[id].Properties).toMatchObject({
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+        },
         LifecycleConfiguration: {
-          Rules: [{ ExpirationInDays: days, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: "Enabled" }],
+          Rules: [
+            { ExpirationInDays: days, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: "Enabled" },
+          ],
         },
       });
     }
@@ -66,7 +83,11 @@ describe("buckets", () => {
         Bucket: { Ref: id },
         PolicyDocument: {
           Statement: Match.arrayWith([
-            Match.objectLike({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+            Match.objectLike({
+              Effect: "Deny",
+              Action: "s3:*",
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            }),
           ]),
         },
       });
@@ -77,7 +98,9 @@ describe("buckets", () => {
     template.hasResourceProperties("AWS::S3::Bucket", {
       BucketName: Match.stringLikeRegexp("^vp-test-videos-"),
       CorsConfiguration: {
-        CorsRules: [Match.objectLike({ AllowedMethods: Match.arrayWith(["PUT"]), ExposedHeaders: Match.arrayWith(["ETag"]) })],
+        CorsRules: [
+          Match.objectLike({ AllowedMethods: Match.arrayWith(["PUT"]), ExposedHeaders: Match.arrayWith(["ETag"]) }),
+        ],
       },
     });
   });
@@ -103,7 +126,12 @@ describe("table", () => {
         }),
         Match.objectLike({ IndexName: "gsi2" }),
       ],
-      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      Replicas: [
+        Match.objectLike({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        }),
+      ],
     });
   });
 });
@@ -172,7 +200,8 @@ describe("least privilege per workload", () => {
         ServiceAccount: sa,
         RoleArn: { "Fn::GetAtt": [logicalId(account.role), "Arn"] },
       });
-      const trust = template.toJSON().Resources[logicalId(account.role)].Properties.AssumeRolePolicyDocument.Statement as Statement[];
+      const trust = template.toJSON().Resources[logicalId(account.role)].Properties.AssumeRolePolicyDocument
+        .Statement as Statement[];
       // Only EKS Pod Identity may assume it (no other service, no account root).
       expect(new Set(trust.map((t) => JSON.stringify((t as { Principal?: unknown }).Principal)))).toEqual(
         new Set([JSON.stringify({ Service: "pods.eks.amazonaws.com" })]),
@@ -195,7 +224,8 @@ describe("least privilege per workload", () => {
     expect(allows(st, "sqs:ReceiveMessage", i.workerQueue)).toBe(false);
     expect(allows(st, "sqs:DeleteMessage", i.workerQueue)).toBe(false);
     expect(allows(st, "sns:Publish", i.workerTopic)).toBe(false);
-    for (const a of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable", "dynamodb:Scan"]) expect(allows(st, a)).toBe(false);
+    for (const a of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable", "dynamodb:Scan"])
+      expect(allows(st, a)).toBe(false);
     expect(allows(st, "cognito-idp:AdminDeleteUser")).toBe(false);
     expect(allows(st, "secretsmanager:GetSecretValue")).toBe(false);
   });
@@ -214,7 +244,8 @@ describe("least privilege per workload", () => {
     expect(allows(st, "s3:ListBucket")).toBe(false);
     expect(allows(st, "sqs:ReceiveMessage", i.apiQueue)).toBe(false);
     expect(allows(st, "sns:Publish", i.apiTopic)).toBe(false);
-    for (const a of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:DeleteBackup"]) expect(allows(st, a)).toBe(false);
+    for (const a of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:DeleteBackup"])
+      expect(allows(st, a)).toBe(false);
   });
 
   it("KEDA reads the worker queue's attributes and nothing else", () => {
@@ -235,7 +266,9 @@ describe("least privilege per workload", () => {
     const st = roleStatements(synth.service.platform.autoscalerAccount.role);
     const mutating = st.filter((s) => actionsOf([s]).includes("autoscaling:SetDesiredCapacity"));
     expect(mutating).toHaveLength(1);
-    expect(mutating[0]?.Condition).toEqual({ StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/vp-test-cluster": "owned" } });
+    expect(mutating[0]?.Condition).toEqual({
+      StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/vp-test-cluster": "owned" },
+    });
   });
 });
 
@@ -250,7 +283,9 @@ describe("notify Lambda", () => {
     const st = roleStatements(synth.service.notify.function.fn.role!);
     expect(allows(st, "ses:SendEmail")).toBe(true);
     const ses = st.find((s) => actionsOf([s]).includes("ses:SendEmail"));
-    expect(JSON.stringify(ses?.Resource)).toContain(`identity/",{"Ref":"${logicalId(synth.service.notify.emailIdentity)}"}`);
+    expect(JSON.stringify(ses?.Resource)).toContain(
+      `identity/",{"Ref":"${logicalId(synth.service.notify.emailIdentity)}"}`,
+    );
     expect(allows(st, "cognito-idp:AdminGetUser")).toBe(true);
     expect(allows(st, "cognito-idp:AdminDeleteUser")).toBe(false);
     expect(allows(st, "sqs:SendMessage")).toBe(false);
@@ -268,7 +303,9 @@ describe("accounts Lambda", () => {
 describe("HTTP API", () => {
   it("routes /graphql and /api/videos to the ALB through the VPC link and accounts to the Lambda", () => {
     const routes = template.findResources("AWS::ApiGatewayV2::Route");
-    const keys = Object.values(routes).map((r) => r.Properties.RouteKey as string).sort();
+    const keys = Object.values(routes)
+      .map((r) => r.Properties.RouteKey as string)
+      .sort();
     expect(keys).toEqual([...ALB_ROUTES, ...ACCOUNT_ROUTES].map((p) => `ANY ${p}`).sort());
     template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
       IntegrationType: "HTTP_PROXY",
@@ -287,13 +324,20 @@ describe("HTTP API", () => {
   });
 
   it("keeps the ALB internal and hides /metrics from outside", () => {
-    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", { Scheme: "internal", Name: "vp-test-api" });
+    template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", {
+      Scheme: "internal",
+      Name: "vp-test-api",
+    });
     template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", {
       Conditions: [{ Field: "path-pattern", PathPatternConfig: { Values: ["/metrics", "/metrics/*"] } }],
-      Actions: [Match.objectLike({ Type: "fixed-response", FixedResponseConfig: Match.objectLike({ StatusCode: "404" }) })],
+      Actions: [
+        Match.objectLike({ Type: "fixed-response", FixedResponseConfig: Match.objectLike({ StatusCode: "404" }) }),
+      ],
     });
     template.hasResourceProperties("AWS::CloudFront::Distribution", {
-      DistributionConfig: Match.objectLike({ DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: "https-only" }) }),
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: "https-only" }),
+      }),
     });
   });
 });
@@ -304,7 +348,15 @@ describe("Cognito", () => {
       UserPoolName: "vp-test-users",
       UsernameAttributes: ["email"],
       AutoVerifiedAttributes: ["email"],
-      Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: false, RequireUppercase: false, RequireNumbers: false, RequireSymbols: false } },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 8,
+          RequireLowercase: false,
+          RequireUppercase: false,
+          RequireNumbers: false,
+          RequireSymbols: false,
+        },
+      },
     });
     template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
       GenerateSecret: false,
@@ -317,11 +369,24 @@ describe("Cognito", () => {
 describe("cluster and add-ons", () => {
   it("runs EKS with a managed node group and the charts the workloads depend on", () => {
     template.hasResourceProperties("AWS::EKS::Nodegroup", {
-      ScalingConfig: { MinSize: synth.settings.minNodes, MaxSize: synth.settings.maxNodes, DesiredSize: synth.settings.minNodes },
+      ScalingConfig: {
+        MinSize: synth.settings.minNodes,
+        MaxSize: synth.settings.maxNodes,
+        DesiredSize: synth.settings.minNodes,
+      },
     });
-    const charts = Object.values(template.findResources("Custom::AWSCDK-EKS-HelmChart")).map((r) => r.Properties.Chart as string);
+    const charts = Object.values(template.findResources("Custom::AWSCDK-EKS-HelmChart")).map(
+      (r) => r.Properties.Chart as string,
+    );
     expect(charts.sort()).toEqual(
-      ["aws-load-balancer-controller", "cluster-autoscaler", "external-secrets", "keda", "kube-prometheus-stack", "metrics-server"].sort(),
+      [
+        "aws-load-balancer-controller",
+        "cluster-autoscaler",
+        "external-secrets",
+        "keda",
+        "kube-prometheus-stack",
+        "metrics-server",
+      ].sort(),
     );
   });
 

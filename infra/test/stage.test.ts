@@ -9,15 +9,29 @@ describe("stage settings", () => {
     // GIVEN no context and no CDK_DEFAULT_* variables  WHEN settings are read
     const s = readStageSettings(new App().node, {});
     // THEN
-    expect(s).toMatchObject({ stage: "test", account: OFFLINE_ACCOUNT, region: "eu-west-1", availabilityZones: ["eu-west-1a", "eu-west-1b"] });
+    expect(s).toMatchObject({
+      stage: "test",
+      account: OFFLINE_ACCOUNT,
+      region: "eu-west-1",
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    });
   });
 
   it("take context over the CLI's environment and validate numbers", () => {
-    const app = new App({ context: { stage: "prod", region: "us-east-1", videoExpiryDays: "2", corsOrigins: "https://a.example,https://b.example" } });
+    const app = new App({
+      context: {
+        stage: "prod",
+        region: "us-east-1",
+        videoExpiryDays: "2",
+        corsOrigins: "https://a.example,https://b.example",
+      },
+    });
     const s = readStageSettings(app.node, { CDK_DEFAULT_ACCOUNT: "222222222222", CDK_DEFAULT_REGION: "eu-central-1" });
     expect(s).toMatchObject({ stage: "prod", account: "222222222222", region: "us-east-1", videoExpiryDays: 2 });
     expect(s.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
-    expect(() => readStageSettings(new App({ context: { archiveExpiryDays: "0" } }).node, {})).toThrow(/archiveExpiryDays/);
+    expect(() => readStageSettings(new App({ context: { archiveExpiryDays: "0" } }).node, {})).toThrow(
+      /archiveExpiryDays/,
+    );
     expect(() => readStageSettings(new App({ context: { stage: "dev" } }).node, {})).toThrow(/stage=dev/);
   });
 });

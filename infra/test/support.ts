@@ -65,7 +65,10 @@ export function statementsOf(template: Template, roleLogicalId: string): Stateme
   if (!role) throw new Error(`no role ${roleLogicalId}`);
   // Lambda's basic execution policy only writes its own logs; anything else would hide permissions.
   const managed = (role.Properties.ManagedPolicyArns ?? []) as unknown[];
-  if (managed.length > 1 || (managed.length === 1 && !JSON.stringify(managed[0]).includes("AWSLambdaBasicExecutionRole")))
+  if (
+    managed.length > 1 ||
+    (managed.length === 1 && !JSON.stringify(managed[0]).includes("AWSLambdaBasicExecutionRole"))
+  )
     throw new Error(`${roleLogicalId} has managed policies ${JSON.stringify(managed)}: cannot reason about it`);
   for (const inline of role.Properties.Policies ?? []) out.push(...inline.PolicyDocument.Statement);
   return out;

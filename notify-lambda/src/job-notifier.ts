@@ -30,10 +30,7 @@ export function createJobNotifier(deps: JobNotifierDeps): JobNotifier {
     if (job.status !== "SUCCEEDED" && job.status !== "FAILED") return "SKIPPED";
     const user = await deps.identity.getUser(job.ownerId);
     if (!user) {
-      deps.logger?.warn(
-        { jobId: job.id, ownerId: job.ownerId },
-        "job owner not found; no email sent",
-      );
+      deps.logger?.warn({ jobId: job.id, ownerId: job.ownerId }, "job owner not found; no email sent");
       return "SKIPPED";
     }
     const mail = renderJobFinishedMail({
@@ -43,10 +40,7 @@ export function createJobNotifier(deps: JobNotifierDeps): JobNotifier {
     });
     if (!mail) return "SKIPPED";
     const { messageId } = await deps.mailer.send(mail);
-    deps.logger?.info(
-      { jobId: job.id, status: job.status, messageId },
-      "job email sent",
-    );
+    deps.logger?.info({ jobId: job.id, status: job.status, messageId }, "job email sent");
     return "SENT";
   };
 }

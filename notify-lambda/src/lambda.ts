@@ -14,7 +14,10 @@ function required(name: string): string {
 }
 
 /** JSON lines; the function's JSON log format keeps them structured. */
-const line = (level: string, obj: object, msg?: string) => JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message } : v));
+const line = (level: string, obj: object, msg?: string) =>
+  JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) =>
+    v instanceof Error ? { name: v.name, message: v.message } : v,
+  );
 const logger = {
   info: (obj: object, msg?: string) => console.log(line("info", obj, msg)),
   warn: (obj: object, msg?: string) => console.warn(line("warn", obj, msg)),
@@ -30,4 +33,7 @@ const identity = new CognitoIdentityProvider({
 });
 const mailer = new SesMailer({ ses: clients.ses, from: required("VP_MAIL_FROM") });
 
-export const handler = createSqsHandler(createJobNotifier({ identity, mailer, publicUrl: required("VP_PUBLIC_URL"), logger }), logger);
+export const handler = createSqsHandler(
+  createJobNotifier({ identity, mailer, publicUrl: required("VP_PUBLIC_URL"), logger }),
+  logger,
+);

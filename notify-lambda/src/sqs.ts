@@ -51,10 +51,7 @@ export function createSqsHandler(
         if (message.type !== "JOB_FINISHED") continue;
         await notifier(message.payload);
       } catch (err) {
-        logger?.error(
-          { messageId: record.messageId, err },
-          "notification failed",
-        );
+        logger?.error({ messageId: record.messageId, err }, "notification failed");
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
@@ -68,9 +65,7 @@ function unwrap(body: string): unknown {
   return outer;
 }
 
-const isSnsNotification = (
-  v: unknown,
-): v is { Type: "Notification"; Message: string } =>
+const isSnsNotification = (v: unknown): v is { Type: "Notification"; Message: string } =>
   typeof v === "object" &&
   v !== null &&
   (v as { Type?: unknown }).Type === "Notification" &&

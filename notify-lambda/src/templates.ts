@@ -2,13 +2,7 @@ import { toGlobalId, type JobEvent } from "@vp/schema";
 import type { Mail } from "@vp/platform/ports/mailer";
 
 export const escapeHtml = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) =>
-      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[
-        c
-      ] ?? c,
-  );
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /** Keeps user-supplied names from breaking a header line or smuggling another one. */
 const oneLine = (s: string, max = 120): string => {
@@ -24,11 +18,7 @@ export interface JobMailInput {
 }
 
 /** The email for a finished job, or null for statuses nobody is told about (CANCELLED, non-terminal). */
-export function renderJobFinishedMail({
-  to,
-  event,
-  publicUrl,
-}: JobMailInput): Mail | null {
+export function renderJobFinishedMail({ to, event, publicUrl }: JobMailInput): Mail | null {
   const { videoFilename } = event;
   // Users and clients only ever see global ids: the mail must name the job the way the API does.
   const job = { ...event.job, id: toGlobalId("ExtractionJob", event.job.id) };
@@ -67,8 +57,7 @@ export function renderJobFinishedMail({
   }
 
   if (job.status === "FAILED") {
-    const reason =
-      job.error?.message ?? "The job failed for an unknown reason.";
+    const reason = job.error?.message ?? "The job failed for an unknown reason.";
     const code = job.error?.code ?? "INTERNAL";
     const advice = job.error?.retryable
       ? "This looks temporary: retrying may help (the retryJob mutation in the playground)."

@@ -1,24 +1,11 @@
-import {
-  extractionOptionsSchema,
-  toGlobalId,
-  type JobEvent,
-  type JobSnapshot,
-} from "@vp/schema";
+import { extractionOptionsSchema, toGlobalId, type JobEvent, type JobSnapshot } from "@vp/schema";
 import type { UserRecord } from "@vp/platform/ports/identity";
 import type { Mail, Mailer } from "@vp/platform/ports/mailer";
 import { describe, expect, it } from "vitest";
-import {
-  createJobNotifier,
-  createSqsHandler,
-  renderJobFinishedMail,
-  type SqsRecord,
-} from "../src/index.js";
+import { createJobNotifier, createSqsHandler, renderJobFinishedMail, type SqsRecord } from "../src/index.js";
 
 const at = "2030-01-01T00:00:00.000Z";
-function jobEvent(
-  over: Partial<JobSnapshot> = {},
-  videoFilename = "holiday.mp4",
-): JobEvent {
+function jobEvent(over: Partial<JobSnapshot> = {}, videoFilename = "holiday.mp4"): JobEvent {
   return {
     videoFilename,
     job: {
@@ -115,9 +102,7 @@ describe("job email templates", () => {
       publicUrl: "http://x",
     });
     expect(retry?.subject).toBe("Frame extraction failed: holiday.mp4");
-    expect(retry?.text).toContain(
-      "Reason: ffmpeg could not decode the stream (TIMEOUT)",
-    );
+    expect(retry?.text).toContain("Reason: ffmpeg could not decode the stream (TIMEOUT)");
     expect(retry?.text).toContain("retrying may help");
     const final = renderJobFinishedMail({
       to: "o@e.com",
@@ -129,19 +114,14 @@ describe("job email templates", () => {
   });
 
   it("escapes user data in HTML and keeps the subject on one line", () => {
-    const evil = jobEvent(
-      {},
-      '<img src=x onerror="alert(1)">\r\nBcc: all@example.com.mp4',
-    );
+    const evil = jobEvent({}, '<img src=x onerror="alert(1)">\r\nBcc: all@example.com.mp4');
     const mail = renderJobFinishedMail({
       to: "o@e.com",
       event: evil,
       publicUrl: "http://x",
     });
     expect(mail?.html).not.toContain("<img");
-    expect(mail?.html).toContain(
-      "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;",
-    );
+    expect(mail?.html).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
     expect(mail?.subject).not.toMatch(/[\r\n]/);
     const failedEvil = {
       ...failed(false),
@@ -210,11 +190,9 @@ describe("job notifier", () => {
   it("lets a mailer failure propagate so the queue retries", async () => {
     const outbox = new Outbox();
     outbox.fail = true;
-    await expect(
-      createJobNotifier({ identity, mailer: outbox, publicUrl: "http://x" })(
-        jobEvent(),
-      ),
-    ).rejects.toThrow("SES throttled");
+    await expect(createJobNotifier({ identity, mailer: outbox, publicUrl: "http://x" })(jobEvent())).rejects.toThrow(
+      "SES throttled",
+    );
   });
 });
 
@@ -258,23 +236,17 @@ describe("SQS handler", () => {
             payload: { job: { id: 1 } },
           }),
         ),
-        record(
-          "other-type",
-          envelope(jobEvent({ status: "RUNNING" }), "JOB_UPDATED"),
-        ),
+        record("other-type", envelope(jobEvent({ status: "RUNNING" }), "JOB_UPDATED")),
       ],
     });
     expect(result).toEqual({
-      batchItemFailures: [
-        { itemIdentifier: "not-json" },
-        { itemIdentifier: "wrong-shape" },
-      ],
+      batchItemFailures: [{ itemIdentifier: "not-json" }, { itemIdentifier: "wrong-shape" }],
     });
     expect(outbox.sent).toHaveLength(2);
 
     outbox.fail = true;
-    expect(
-      await handler({ Records: [record("send-fails", envelope(jobEvent()))] }),
-    ).toEqual({ batchItemFailures: [{ itemIdentifier: "send-fails" }] });
+    expect(await handler({ Records: [record("send-fails", envelope(jobEvent()))] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: "send-fails" }],
+    });
   });
 });

@@ -52,7 +52,10 @@ export const configSchema = z.object({
   VP_SQS_WORKER_QUEUE_URL: z.url().optional(),
   VP_SQS_API_QUEUE_URL: z.url().optional(),
   VP_SQS_NOTIFY_QUEUE_URL: z.url().optional(),
-  VP_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
+  VP_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
   VP_COGNITO_USER_POOL_ID: z.string().min(3).optional(),
   VP_COGNITO_CLIENT_ID: z.string().min(3).optional(),
   /** Optional, VP_BACKEND=aws: the worker queue's dead-letter queue, for queue-depth metrics. */
@@ -99,7 +102,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join(".")}=${JSON.stringify(present[String(i.path[0])] ?? "")}: ${i.message}`),
+      parsed.error.issues.map(
+        (i) => `${i.path.join(".")}=${JSON.stringify(present[String(i.path[0])] ?? "")}: ${i.message}`,
+      ),
     );
   }
   if (parsed.data.VP_BACKEND === "aws") {

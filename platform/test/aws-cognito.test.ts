@@ -19,9 +19,15 @@ afterAll(async () => {
 
 /** A fresh pool per harness, set up as infra/ declares it: email usernames, codes by email. */
 async function freshPool(): Promise<{ userPoolId: string; clientId: string }> {
-  const pool = await clients.cognito().send(
-    new CreateUserPoolCommand({ PoolName: randomName("vp-test"), UsernameAttributes: ["email"], AutoVerifiedAttributes: ["email"] }),
-  );
+  const pool = await clients
+    .cognito()
+    .send(
+      new CreateUserPoolCommand({
+        PoolName: randomName("vp-test"),
+        UsernameAttributes: ["email"],
+        AutoVerifiedAttributes: ["email"],
+      }),
+    );
   const userPoolId = pool.UserPool!.Id!;
   const client = await clients.cognito().send(
     new CreateUserPoolClientCommand({
@@ -38,7 +44,12 @@ identityProviderContract("Cognito (cognito-local)", async ({ requireEmailConfirm
   // cognito-local's issuer is its own origin; on AWS it is cognitoIssuer(region, poolId).
   const issuer = `${server.endpoint}/${userPoolId}`;
   return {
-    identity: new CognitoIdentityProvider({ cognito: clients.cognito, userPoolId, clientId, autoConfirm: !requireEmailConfirmation }),
+    identity: new CognitoIdentityProvider({
+      cognito: clients.cognito,
+      userPoolId,
+      clientId,
+      autoConfirm: !requireEmailConfirmation,
+    }),
     verifier: createCognitoTokenVerifier({ issuer, clientId }),
     verifierAt: (clock) => createCognitoTokenVerifier({ issuer, clientId, clock }),
     async readConfirmationCode(email) {
@@ -59,7 +70,9 @@ describe("Cognito specifics", () => {
     await identity.signUp({ email, password: "correct horse 42" });
     const { accessToken } = await identity.signIn({ email, password: "correct horse 42" });
     const issuer = `${server.endpoint}/${userPoolId}`;
-    await expect(createCognitoTokenVerifier({ issuer, clientId: "another-client" }).verify(accessToken)).rejects.toMatchObject({
+    await expect(
+      createCognitoTokenVerifier({ issuer, clientId: "another-client" }).verify(accessToken),
+    ).rejects.toMatchObject({
       code: "INVALID_TOKEN",
     });
     await expect(createCognitoTokenVerifier({ issuer, clientId }).verify(accessToken)).resolves.toMatchObject({

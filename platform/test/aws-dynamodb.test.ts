@@ -28,7 +28,13 @@ repositoriesContract("DynamoDB (dynalite)", async () => {
   const make = () => {
     // A second client set is "another process": its own sockets, same table.
     const own = testClients({ dynamodb: server.endpoint });
-    return { own, repos: { videos: new DynamoVideoRepository({ doc: own.documents, tableName }), jobs: new DynamoJobRepository({ doc: own.documents, tableName }) } };
+    return {
+      own,
+      repos: {
+        videos: new DynamoVideoRepository({ doc: own.documents, tableName }),
+        jobs: new DynamoJobRepository({ doc: own.documents, tableName }),
+      },
+    };
   };
   const first = make();
   const others = [first.own];
@@ -59,13 +65,24 @@ it("pages ties in createdAt by id without duplicates (frozen clock)", async () =
       contentType: "video/mp4",
       sizeBytes: 1,
       blobKey: id,
-      extraction: { mode: "INTERVAL", intervalSeconds: 1, timestampUnit: "SECONDS", format: "JPEG", quality: 85, fit: "CONTAIN", allowUpscale: false },
+      extraction: {
+        mode: "INTERVAL",
+        intervalSeconds: 1,
+        timestampUnit: "SECONDS",
+        format: "JPEG",
+        quality: 85,
+        fit: "CONTAIN",
+        allowUpscale: false,
+      },
     });
   }
   const seen: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: Awaited<ReturnType<DynamoVideoRepository["listForOwner"]>> = await videos.listForOwner("o", { first: 5, after });
+    const page: Awaited<ReturnType<DynamoVideoRepository["listForOwner"]>> = await videos.listForOwner("o", {
+      first: 5,
+      after,
+    });
     seen.push(...page.items.map((v) => v.id));
     if (!page.hasNextPage) break;
     after = page.endCursor;
@@ -73,5 +90,7 @@ it("pages ties in createdAt by id without duplicates (frozen clock)", async () =
   expect(seen).toEqual([...ids].reverse());
   // A cursor of one owner's listing is refused for another owner's.
   const page = await videos.listForOwner("o", { first: 2 });
-  await expect(videos.listForOwner("p", { first: 2, after: page.endCursor })).rejects.toMatchObject({ code: "VALIDATION" });
+  await expect(videos.listForOwner("p", { first: 2, after: page.endCursor })).rejects.toMatchObject({
+    code: "VALIDATION",
+  });
 });

@@ -3,7 +3,15 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jobChannel, messageSchema, ownerChannel, toJobSnapshot, type Job, type JobEvent, type Message } from "@vp/schema";
+import {
+  jobChannel,
+  messageSchema,
+  ownerChannel,
+  toJobSnapshot,
+  type Job,
+  type JobEvent,
+  type Message,
+} from "@vp/schema";
 import { until } from "../src/contracts/index.js";
 import { openDatabase, SqliteJobQueue, type Database } from "../src/local/index.js";
 import { createSnsJobEventPublisher, RedisEventBus, startApiEventRelay } from "../src/aws/index.js";
@@ -46,7 +54,11 @@ describe.skipIf(!available)("live updates across API pods (real redis-server)", 
         const events = new RedisEventBus({ url: redis.url });
         await events.connect();
         const queue = apiQueue();
-        return { events, queue, relay: startApiEventRelay({ queue, events, logger: silent, concurrency: 2, waitSeconds: 1 }) };
+        return {
+          events,
+          queue,
+          relay: startApiEventRelay({ queue, events, logger: silent, concurrency: 2, waitSeconds: 1 }),
+        };
       }),
     );
     const workerTopic: Publisher = {
@@ -63,7 +75,15 @@ describe.skipIf(!available)("live updates across API pods (real redis-server)", 
       status: "RUNNING",
       progress: 0,
       framesExtracted: 0,
-      options: { mode: "INTERVAL", intervalSeconds: 1, timestampUnit: "SECONDS", format: "JPEG", quality: 85, fit: "CONTAIN", allowUpscale: false },
+      options: {
+        mode: "INTERVAL",
+        intervalSeconds: 1,
+        timestampUnit: "SECONDS",
+        format: "JPEG",
+        quality: 85,
+        fit: "CONTAIN",
+        allowUpscale: false,
+      },
       attempts: 1,
       error: null,
       result: null,
@@ -82,11 +102,18 @@ describe.skipIf(!available)("live updates across API pods (real redis-server)", 
       await pods[1]!.events.subscribe(ownerChannel("someone-else"), (p) => otherOwner.push(p));
       for (let v = 1; v <= 20; v++) {
         const status = v === 20 ? "SUCCEEDED" : "RUNNING";
-        await jobEvents.publish({ job: toJobSnapshot({ ...base, status, progress: v / 20, version: v }), videoFilename: "clip.mp4" });
+        await jobEvents.publish({
+          job: toJobSnapshot({ ...base, status, progress: v / 20, version: v }),
+          videoFilename: "clip.mp4",
+        });
       }
       const versions = (got: JobEvent[]) => [...new Set(got.map((e) => e.job.version))].sort((x, y) => x - y);
       const all = Array.from({ length: 20 }, (_, i) => i + 1);
-      await until(() => versions(onA).length === 20 && versions(onB).length === 20, "every version on both pods", 10_000);
+      await until(
+        () => versions(onA).length === 20 && versions(onB).length === 20,
+        "every version on both pods",
+        10_000,
+      );
       expect(versions(onA)).toEqual(all);
       expect(versions(onB)).toEqual(all);
       // Delivery is at least once and may reorder; the newest version is what a view keeps.
@@ -94,7 +121,10 @@ describe.skipIf(!available)("live updates across API pods (real redis-server)", 
       expect(latest(onA).job.status).toBe("SUCCEEDED");
       expect(latest(onB).job).toEqual(toJobSnapshot({ ...base, status: "SUCCEEDED", progress: 1, version: 20 }));
       expect(otherOwner).toEqual([]);
-      await until(async () => (await pods[0]!.queue.depth()).visible + (await pods[0]!.queue.depth()).inFlight === 0, "every event acked");
+      await until(
+        async () => (await pods[0]!.queue.depth()).visible + (await pods[0]!.queue.depth()).inFlight === 0,
+        "every event acked",
+      );
     } finally {
       for (const pod of pods) {
         await pod.relay.close({ graceMs: 1000 });
@@ -126,7 +156,15 @@ describe.skipIf(!available)("live updates across API pods (real redis-server)", 
       status: "QUEUED",
       progress: 0,
       framesExtracted: 0,
-      options: { mode: "INTERVAL", intervalSeconds: 1, timestampUnit: "SECONDS", format: "JPEG", quality: 85, fit: "CONTAIN", allowUpscale: false },
+      options: {
+        mode: "INTERVAL",
+        intervalSeconds: 1,
+        timestampUnit: "SECONDS",
+        format: "JPEG",
+        quality: 85,
+        fit: "CONTAIN",
+        allowUpscale: false,
+      },
       attempts: 0,
       error: null,
       result: null,
@@ -136,10 +174,19 @@ describe.skipIf(!available)("live updates across API pods (real redis-server)", 
       updatedAt: new Date(),
       version: 1,
     });
-    await queue.enqueue({ sender: "MSG_SERVICE_WORKER", target: "MSG_SERVICE_ANY", type: "JOB_UPDATED", payload: { job: snapshot, videoFilename: "f" } });
+    await queue.enqueue({
+      sender: "MSG_SERVICE_WORKER",
+      target: "MSG_SERVICE_ANY",
+      type: "JOB_UPDATED",
+      payload: { job: snapshot, videoFilename: "f" },
+    });
     const relay = startApiEventRelay({ queue, events: flaky, logger: silent, concurrency: 1, waitSeconds: 1 });
     try {
-      await until(async () => (await queue.depth()).delayed + (await queue.depth()).visible === 1 && (await queue.depth()).inFlight === 0, "the failed relay to give the message back");
+      await until(
+        async () =>
+          (await queue.depth()).delayed + (await queue.depth()).visible === 1 && (await queue.depth()).inFlight === 0,
+        "the failed relay to give the message back",
+      );
       expect(got).toEqual([]);
       failing = false;
       await until(() => got.length === 1, "the relayed event after Redis came back", 10_000);

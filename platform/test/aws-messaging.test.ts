@@ -11,7 +11,14 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { randomUUID } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
-import { toJobSnapshot, type ExtractionRequested, type Job, type JobEvent, type JobStatus, type Message } from "@vp/schema";
+import {
+  toJobSnapshot,
+  type ExtractionRequested,
+  type Job,
+  type JobEvent,
+  type JobStatus,
+  type Message,
+} from "@vp/schema";
 import { expectDomainError, until } from "../src/contracts/index.js";
 import { startQueueConsumer } from "../src/messaging/queue-consumer.js";
 import {
@@ -67,13 +74,23 @@ const sqsMessage = (body: string, receiveCount = 1): SqsMessage => ({
 });
 
 const extractionQueue = (maxAttempts = 4) =>
-  createExtractionQueue({ sqs, sns, queueUrl: QUEUE, topicArn: API_TOPIC, maxAttempts, deadLetterQueueUrl: DLQ, logger: silent });
+  createExtractionQueue({
+    sqs,
+    sns,
+    queueUrl: QUEUE,
+    topicArn: API_TOPIC,
+    maxAttempts,
+    deadLetterQueueUrl: DLQ,
+    logger: silent,
+  });
 
 describe("extraction queue on SQS (worker side)", () => {
   it("long-polls in batches of at most 10 and unwraps SNS notifications and raw envelopes", async () => {
     const a = request();
     const b = request();
-    sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [sqsMessage(snsNotification(envelope(a)), 2), sqsMessage(JSON.stringify(envelope(b)))] });
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolves({ Messages: [sqsMessage(snsNotification(envelope(a)), 2), sqsMessage(JSON.stringify(envelope(b)))] });
     const got = await extractionQueue().receive({ maxMessages: 25, visibilityTimeoutSeconds: 90, waitSeconds: 60 });
     expect(sqsMock.commandCalls(ReceiveMessageCommand)[0]!.args[0].input).toEqual({
       QueueUrl: QUEUE,
@@ -94,7 +111,9 @@ describe("extraction queue on SQS (worker side)", () => {
     const bad = [
       sqsMessage("not json"),
       sqsMessage(JSON.stringify({ ...envelope(good), payload: { jobId: "" } })),
-      sqsMessage(snsNotification({ sender: "MSG_SERVICE_WORKER", target: "MSG_SERVICE_ANY", type: "JOB_UPDATED", payload: {} })),
+      sqsMessage(
+        snsNotification({ sender: "MSG_SERVICE_WORKER", target: "MSG_SERVICE_ANY", type: "JOB_UPDATED", payload: {} }),
+      ),
       sqsMessage(JSON.stringify({ Type: "Notification", Message: "{broken" })),
     ];
     sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [...bad, sqsMessage(JSON.stringify(envelope(good)))] });
@@ -109,10 +128,14 @@ describe("extraction queue on SQS (worker side)", () => {
   it("returns nothing, without a call, once the signal is aborted; and nothing when the poll is aborted", async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await extractionQueue().receive({ maxMessages: 1, visibilityTimeoutSeconds: 30, signal: controller.signal })).toEqual([]);
+    expect(
+      await extractionQueue().receive({ maxMessages: 1, visibilityTimeoutSeconds: 30, signal: controller.signal }),
+    ).toEqual([]);
     expect(sqsMock.commandCalls(ReceiveMessageCommand)).toHaveLength(0);
     sqsMock.on(ReceiveMessageCommand).rejects(Object.assign(new Error("aborted"), { name: "AbortError" }));
-    expect(await extractionQueue().receive({ maxMessages: 1, visibilityTimeoutSeconds: 30, waitSeconds: 20 })).toEqual([]);
+    expect(await extractionQueue().receive({ maxMessages: 1, visibilityTimeoutSeconds: 30, waitSeconds: 20 })).toEqual(
+      [],
+    );
   });
 
   it("extends with ChangeMessageVisibility, acks with DeleteMessage, and reports stale receipts as STALE_UPDATE", async () => {
@@ -121,10 +144,19 @@ describe("extraction queue on SQS (worker side)", () => {
     sqsMock.on(DeleteMessageCommand).resolves({});
     await queue.extend("r-1", 120);
     await queue.ack("r-1");
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toEqual({ QueueUrl: QUEUE, ReceiptHandle: "r-1", VisibilityTimeout: 120 });
-    expect(sqsMock.commandCalls(DeleteMessageCommand)[0]!.args[0].input).toEqual({ QueueUrl: QUEUE, ReceiptHandle: "r-1" });
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: QUEUE,
+      ReceiptHandle: "r-1",
+      VisibilityTimeout: 120,
+    });
+    expect(sqsMock.commandCalls(DeleteMessageCommand)[0]!.args[0].input).toEqual({
+      QueueUrl: QUEUE,
+      ReceiptHandle: "r-1",
+    });
 
-    sqsMock.on(ChangeMessageVisibilityCommand).rejects(Object.assign(new Error("The receipt handle has expired"), { name: "InvalidParameterValue" }));
+    sqsMock
+      .on(ChangeMessageVisibilityCommand)
+      .rejects(Object.assign(new Error("The receipt handle has expired"), { name: "InvalidParameterValue" }));
     sqsMock.on(DeleteMessageCommand).rejects(Object.assign(new Error("invalid"), { name: "ReceiptHandleIsInvalid" }));
     await expectDomainError(queue.extend("r-2", 60), "STALE_UPDATE");
     await expectDomainError(queue.ack("r-2"), "STALE_UPDATE");
@@ -142,13 +174,18 @@ describe("extraction queue on SQS (worker side)", () => {
     expect(await queue.retry(got[1]!.receipt, { reason: "ffmpeg crashed" })).toBe("RETRYING");
     expect(await queue.retry(got[2]!.receipt)).toBe("DEAD_LETTERED");
     expect(await queue.retry("r-from-another-process", { delaySeconds: 7 })).toBe("RETRYING");
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.VisibilityTimeout)).toEqual([2, 4, 0, 7]);
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand).map((c) => c.args[0].input.VisibilityTimeout)).toEqual([
+      2, 4, 0, 7,
+    ]);
   });
 
   it("enqueues by publishing the envelope to the API topic, with sender/target/type attributes", async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: "sns-1" });
     const body = request();
-    expect(await extractionQueue().enqueue(body, { dedupeKey: body.jobId })).toEqual({ id: "sns-1", deduplicated: false });
+    expect(await extractionQueue().enqueue(body, { dedupeKey: body.jobId })).toEqual({
+      id: "sns-1",
+      deduplicated: false,
+    });
     const input = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.TopicArn).toBe(API_TOPIC);
     expect(JSON.parse(input.Message!)).toEqual(envelope(body));
@@ -174,7 +211,13 @@ describe("extraction queue on SQS (worker side)", () => {
   it("reports depth from the queue's and the dead-letter queue's attributes", async () => {
     sqsMock
       .on(GetQueueAttributesCommand, { QueueUrl: QUEUE })
-      .resolves({ Attributes: { ApproximateNumberOfMessages: "4", ApproximateNumberOfMessagesNotVisible: "2", ApproximateNumberOfMessagesDelayed: "1" } })
+      .resolves({
+        Attributes: {
+          ApproximateNumberOfMessages: "4",
+          ApproximateNumberOfMessagesNotVisible: "2",
+          ApproximateNumberOfMessagesDelayed: "1",
+        },
+      })
       .on(GetQueueAttributesCommand, { QueueUrl: DLQ })
       .resolves({ Attributes: { ApproximateNumberOfMessages: "3" } });
     expect(await extractionQueue().depth()).toEqual({ visible: 4, inFlight: 2, delayed: 1, deadLettered: 3 });
@@ -214,7 +257,10 @@ describe("extraction queue on SQS (worker side)", () => {
       await consumer.close({ graceMs: 100 });
     }
     expect(handled).toEqual([body]);
-    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toMatchObject({ ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 1 });
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]!.args[0].input).toMatchObject({
+      ReceiptHandle: message.ReceiptHandle,
+      VisibilityTimeout: 1,
+    });
     expect(sqsMock.commandCalls(DeleteMessageCommand)[0]!.args[0].input.ReceiptHandle).toBe(message.ReceiptHandle);
   });
 });
@@ -226,7 +272,15 @@ const job = (status: JobStatus): Job => ({
   status,
   progress: status === "SUCCEEDED" ? 1 : 0.5,
   framesExtracted: 3,
-  options: { mode: "INTERVAL", intervalSeconds: 1, timestampUnit: "SECONDS", format: "JPEG", quality: 85, fit: "CONTAIN", allowUpscale: false },
+  options: {
+    mode: "INTERVAL",
+    intervalSeconds: 1,
+    timestampUnit: "SECONDS",
+    format: "JPEG",
+    quality: 85,
+    fit: "CONTAIN",
+    allowUpscale: false,
+  },
   attempts: 1,
   error: status === "FAILED" ? { code: "INPUT_CORRUPT", message: "moov atom not found", retryable: false } : null,
   result: null,
@@ -239,7 +293,8 @@ const job = (status: JobStatus): Job => ({
 const event = (status: JobStatus): JobEvent => ({ job: toJobSnapshot(job(status)), videoFilename: "clip.mp4" });
 
 describe("job events on SNS", () => {
-  const publisher = () => createSnsJobEventPublisher({ publisher: createSnsPublisher({ sns, topicArn: WORKER_TOPIC }) });
+  const publisher = () =>
+    createSnsJobEventPublisher({ publisher: createSnsPublisher({ sns, topicArn: WORKER_TOPIC }) });
 
   it.each([
     ["RUNNING", "JOB_UPDATED"],
@@ -253,7 +308,12 @@ describe("job events on SNS", () => {
     await publisher().publish(e);
     const input = snsMock.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(input.TopicArn).toBe(WORKER_TOPIC);
-    expect(JSON.parse(input.Message!)).toEqual({ sender: "MSG_SERVICE_WORKER", target: "MSG_SERVICE_ANY", type, payload: e });
+    expect(JSON.parse(input.Message!)).toEqual({
+      sender: "MSG_SERVICE_WORKER",
+      target: "MSG_SERVICE_ANY",
+      type,
+      payload: e,
+    });
     expect(input.MessageAttributes).toEqual({
       sender: { DataType: "String", StringValue: "MSG_SERVICE_WORKER" },
       target: { DataType: "String", StringValue: "MSG_SERVICE_ANY" },
@@ -275,14 +335,26 @@ describe("job events on SNS", () => {
     await publisher().publish(finished);
     const published = JSON.parse(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.Message!) as unknown;
     sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [sqsMessage(snsNotification(published))] });
-    const [api] = await createApiEventQueue({ sqs, queueUrl: QUEUE }).receive({ maxMessages: 1, visibilityTimeoutSeconds: 30 });
-    expect(api!.body).toEqual({ sender: "MSG_SERVICE_WORKER", target: "MSG_SERVICE_ANY", type: "JOB_FINISHED", payload: finished });
-    const [notify] = await createNotificationQueue({ sqs, queueUrl: QUEUE, maxAttempts: 5 }).receive({ maxMessages: 1, visibilityTimeoutSeconds: 30 });
+    const [api] = await createApiEventQueue({ sqs, queueUrl: QUEUE }).receive({
+      maxMessages: 1,
+      visibilityTimeoutSeconds: 30,
+    });
+    expect(api!.body).toEqual({
+      sender: "MSG_SERVICE_WORKER",
+      target: "MSG_SERVICE_ANY",
+      type: "JOB_FINISHED",
+      payload: finished,
+    });
+    const [notify] = await createNotificationQueue({ sqs, queueUrl: QUEUE, maxAttempts: 5 }).receive({
+      maxMessages: 1,
+      visibilityTimeoutSeconds: 30,
+    });
     expect(notify!.body).toEqual(finished);
   });
 
   it("does not let API processes enqueue on the API event queue", async () => {
-    await expect(createApiEventQueue({ sqs, queueUrl: QUEUE }).enqueue(envelope(request()))).rejects.toThrow(/nothing in this process/);
+    await expect(createApiEventQueue({ sqs, queueUrl: QUEUE }).enqueue(envelope(request()))).rejects.toThrow(
+      /nothing in this process/,
+    );
   });
 });
-

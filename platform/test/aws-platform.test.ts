@@ -11,7 +11,15 @@ import { bytes, readAll, until } from "../src/contracts/index.js";
 import { loadConfig } from "../src/config.js";
 import { createAwsPlatform, createTable, startApiEventRelay, type AwsPlatform } from "../src/aws/index.js";
 import { startCognitoLocal, type CognitoLocal } from "./aws-support/cognito-local.js";
-import { randomName, redisServerAvailable, startDynalite, startRedis, startS3rver, testClients, type RunningServer } from "./aws-support/servers.js";
+import {
+  randomName,
+  redisServerAvailable,
+  startDynalite,
+  startRedis,
+  startS3rver,
+  testClients,
+  type RunningServer,
+} from "./aws-support/servers.js";
 
 const available = redisServerAvailable();
 const silent = { info() {}, warn() {}, error() {} };
@@ -34,11 +42,19 @@ describe.skipIf(!available)("createAwsPlatform", () => {
     const [videos, archives] = [randomName("vp-videos"), randomName("vp-archives")];
     await createTable(clients.dynamodb(), table);
     for (const Bucket of [videos, archives]) await clients.s3().send(new CreateBucketCommand({ Bucket }));
-    const pool = await clients.cognito().send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
+    const pool = await clients
+      .cognito()
+      .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
     const poolId = pool.UserPool!.Id!;
-    const app = await clients.cognito().send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "api", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
-    );
+    const app = await clients
+      .cognito()
+      .send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: "api",
+          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }),
+      );
     const config = loadConfig({
       VP_BACKEND: "aws",
       AWS_REGION: "us-east-1",
@@ -85,33 +101,76 @@ describe.skipIf(!available)("createAwsPlatform", () => {
         contentType: "video/mp4",
         sizeBytes: 2048,
         blobKey: `${userId}/${videoId}/original`,
-        extraction: { mode: "INTERVAL", intervalSeconds: 1, timestampUnit: "SECONDS", format: "JPEG", quality: 85, fit: "CONTAIN", allowUpscale: false },
+        extraction: {
+          mode: "INTERVAL",
+          intervalSeconds: 1,
+          timestampUnit: "SECONDS",
+          format: "JPEG",
+          quality: 85,
+          fit: "CONTAIN",
+          allowUpscale: false,
+        },
       });
-      const target = await platform.blobs.videos.createUploadTarget(video.blobKey, { contentType: "video/mp4", sizeBytes: 2048, expiresInSeconds: 60 });
-      const put = await fetch(target.url, { method: target.method, headers: Object.fromEntries(target.headers.map((h) => [h.name, h.value])), body: new Uint8Array(bytes(2048)) });
+      const target = await platform.blobs.videos.createUploadTarget(video.blobKey, {
+        contentType: "video/mp4",
+        sizeBytes: 2048,
+        expiresInSeconds: 60,
+      });
+      const put = await fetch(target.url, {
+        method: target.method,
+        headers: Object.fromEntries(target.headers.map((h) => [h.name, h.value])),
+        body: new Uint8Array(bytes(2048)),
+      });
       expect(put.status).toBe(200);
-      expect(await platform.blobs.videos.head(video.blobKey)).toMatchObject({ sizeBytes: 2048, contentType: "video/mp4" });
+      expect(await platform.blobs.videos.head(video.blobKey)).toMatchObject({
+        sizeBytes: 2048,
+        contentType: "video/mp4",
+      });
 
       // API -> worker through the API topic; the worker receives what SNS delivered to its queue.
       const job = await platform.jobs.create({ id: randomUUID(), ownerId: userId, videoId, options: video.extraction });
       sns.on(PublishCommand).resolves({ MessageId: "sns-1" });
       await platform.extractionQueue.enqueue({ jobId: job.id, videoId, ownerId: userId });
       const published = sns.commandCalls(PublishCommand)[0]!.args[0].input;
-      const notification = (message: string) => JSON.stringify({ Type: "Notification", MessageId: randomUUID(), Message: message });
+      const notification = (message: string) =>
+        JSON.stringify({ Type: "Notification", MessageId: randomUUID(), Message: message });
       sqs.on(ReceiveMessageCommand).resolvesOnce({
-        Messages: [{ MessageId: "m1", ReceiptHandle: "rh-1", Body: notification(published.Message!), Attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(Date.now()) } }],
+        Messages: [
+          {
+            MessageId: "m1",
+            ReceiptHandle: "rh-1",
+            Body: notification(published.Message!),
+            Attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(Date.now()) },
+          },
+        ],
       });
       const [delivery] = await platform.extractionQueue.receive({ maxMessages: 1, visibilityTimeoutSeconds: 30 });
       expect(delivery!.body).toEqual({ jobId: job.id, videoId, ownerId: userId });
 
       // The worker claims and finishes the job with conditional updates, writes the archive, publishes.
-      const running = await platform.jobs.update(job.id, { status: ["QUEUED"], version: 1 }, { status: "RUNNING", attempts: 1, startedAt: new Date() });
+      const running = await platform.jobs.update(
+        job.id,
+        { status: ["QUEUED"], version: 1 },
+        { status: "RUNNING", attempts: 1, startedAt: new Date() },
+      );
       const archive = bytes(300_000, 5);
-      const info = await platform.blobs.archives.put(`${userId}/${job.id}/frames.zip`, archive, { contentType: "application/zip" });
+      const info = await platform.blobs.archives.put(`${userId}/${job.id}/frames.zip`, archive, {
+        contentType: "application/zip",
+      });
       const done = await platform.jobs.update(
         job.id,
         { status: ["RUNNING"], attempts: running.attempts },
-        { status: "SUCCEEDED", progress: 1, finishedAt: new Date(), result: { frameCount: 5, archiveKey: `${userId}/${job.id}/frames.zip`, archiveSizeBytes: info.sizeBytes, strategy: "test" } },
+        {
+          status: "SUCCEEDED",
+          progress: 1,
+          finishedAt: new Date(),
+          result: {
+            frameCount: 5,
+            archiveKey: `${userId}/${job.id}/frames.zip`,
+            archiveSizeBytes: info.sizeBytes,
+            strategy: "test",
+          },
+        },
       );
       sns.reset();
       sns.on(PublishCommand).resolves({ MessageId: "sns-2" });
@@ -126,12 +185,24 @@ describe.skipIf(!available)("createAwsPlatform", () => {
       sqs
         .on(ReceiveMessageCommand)
         .resolvesOnce({
-          Messages: [{ MessageId: "m2", ReceiptHandle: "rh-2", Body: notification(event.Message!), Attributes: { ApproximateReceiveCount: "1" } }],
+          Messages: [
+            {
+              MessageId: "m2",
+              ReceiptHandle: "rh-2",
+              Body: notification(event.Message!),
+              Attributes: { ApproximateReceiveCount: "1" },
+            },
+          ],
         })
         // Then an empty queue, answering after a moment as a long poll does.
         .callsFake(() => new Promise((r) => setTimeout(() => r({ Messages: [] }), 50)));
       sqs.on(DeleteMessageCommand).resolves({});
-      const relay = startApiEventRelay({ queue: platform.apiEventQueue, events: platform.events, logger: silent, waitSeconds: 0 });
+      const relay = startApiEventRelay({
+        queue: platform.apiEventQueue,
+        events: platform.events,
+        logger: silent,
+        waitSeconds: 0,
+      });
       try {
         await until(() => got.length === 1, "the relayed event");
         await until(() => sqs.commandCalls(DeleteMessageCommand).length === 1, "the relayed message to be deleted");
@@ -141,13 +212,21 @@ describe.skipIf(!available)("createAwsPlatform", () => {
       expect(got[0]!.job).toMatchObject({ id: job.id, status: "SUCCEEDED", version: 3 });
 
       // Download through a presigned GET; mail through SES.
-      const link = await platform.blobs.archives.createDownloadUrl(`${userId}/${job.id}/frames.zip`, { filename: "clip frames.zip", expiresInSeconds: 60, contentType: "application/zip" });
+      const link = await platform.blobs.archives.createDownloadUrl(`${userId}/${job.id}/frames.zip`, {
+        filename: "clip frames.zip",
+        expiresInSeconds: 60,
+        contentType: "application/zip",
+      });
       const res = await fetch(link.url);
       expect(res.headers.get("content-disposition")).toContain("attachment");
       expect(Buffer.from(await res.arrayBuffer()).equals(archive)).toBe(true);
-      expect((await readAll(await platform.blobs.archives.get(`${userId}/${job.id}/frames.zip`))).length).toBe(archive.length);
+      expect((await readAll(await platform.blobs.archives.get(`${userId}/${job.id}/frames.zip`))).length).toBe(
+        archive.length,
+      );
       ses.on(SendEmailCommand).resolves({ MessageId: "ses-1" });
-      expect(await platform.mailer.send({ to: email, subject: "done", text: "t", html: "<p>h</p>" })).toEqual({ messageId: "ses-1" });
+      expect(await platform.mailer.send({ to: email, subject: "done", text: "t", html: "<p>h</p>" })).toEqual({
+        messageId: "ses-1",
+      });
     } finally {
       sns.restore();
       sqs.restore();

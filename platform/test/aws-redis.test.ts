@@ -4,7 +4,10 @@ import { RedisEventBus } from "../src/aws/index.js";
 import { redisServerAvailable, startRedis } from "./aws-support/servers.js";
 
 const available = redisServerAvailable();
-if (!available) console.warn("SKIPPED: redis-server is not installed (apt-get install redis-server); the Redis EventBus tests did not run.");
+if (!available)
+  console.warn(
+    "SKIPPED: redis-server is not installed (apt-get install redis-server); the Redis EventBus tests did not run.",
+  );
 
 describe.skipIf(!available)("Redis EventBus (real redis-server)", () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

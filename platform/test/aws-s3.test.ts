@@ -37,9 +37,16 @@ blobStoreContract("S3 (s3rver)", async () => ({
 
 describe("S3BlobStore specifics", () => {
   it("streams a blob larger than one part through multipart upload, byte for byte", async () => {
-    const store = new S3BlobStore({ s3: clients.s3, bucket: await freshBucket(), partSize: 5 * 1024 * 1024, queueSize: 2 });
+    const store = new S3BlobStore({
+      s3: clients.s3,
+      bucket: await freshBucket(),
+      partSize: 5 * 1024 * 1024,
+      queueSize: 2,
+    });
     const data = bytes(11 * 1024 * 1024 + 17, 3);
-    const chunks = Array.from({ length: Math.ceil(data.length / 65536) }, (_, i) => data.subarray(i * 65536, (i + 1) * 65536));
+    const chunks = Array.from({ length: Math.ceil(data.length / 65536) }, (_, i) =>
+      data.subarray(i * 65536, (i + 1) * 65536),
+    );
     expect(await store.put("big/archive.zip", Readable.from(chunks), { contentType: "application/zip" })).toEqual({
       sizeBytes: data.length,
       contentType: "application/zip",
@@ -49,14 +56,24 @@ describe("S3BlobStore specifics", () => {
 
   it("stores an empty stream as an empty blob, and checks a stream's declared size", async () => {
     const store = new S3BlobStore({ s3: clients.s3, bucket: await freshBucket() });
-    expect(await store.put("empty.bin", Readable.from([]), { expectedBytes: 0 })).toEqual({ sizeBytes: 0, contentType: null });
+    expect(await store.put("empty.bin", Readable.from([]), { expectedBytes: 0 })).toEqual({
+      sizeBytes: 0,
+      contentType: null,
+    });
     expect(await store.head("empty.bin")).toEqual({ sizeBytes: 0, contentType: null });
-    await expect(store.put("short.bin", Readable.from([bytes(10)]), { expectedBytes: 11 })).rejects.toMatchObject({ code: "SIZE_MISMATCH" });
+    await expect(store.put("short.bin", Readable.from([bytes(10)]), { expectedBytes: 11 })).rejects.toMatchObject({
+      code: "SIZE_MISMATCH",
+    });
     expect(await store.head("short.bin")).toBeNull();
   });
 
   it("aborts a multipart upload that breaks maxBytes after parts were sent, storing nothing", async () => {
-    const store = new S3BlobStore({ s3: clients.s3, bucket: await freshBucket(), partSize: 5 * 1024 * 1024, queueSize: 1 });
+    const store = new S3BlobStore({
+      s3: clients.s3,
+      bucket: await freshBucket(),
+      partSize: 5 * 1024 * 1024,
+      queueSize: 1,
+    });
     const chunk = bytes(1024 * 1024, 4);
     const body = Readable.from(Array.from({ length: 12 }, () => chunk));
     await expect(store.put("big/too-big.zip", body, { maxBytes: 11 * 1024 * 1024 })).rejects.toMatchObject({
@@ -67,10 +84,18 @@ describe("S3BlobStore specifics", () => {
 
   it("signs Content-Type into the upload URL: another type is refused", async () => {
     const store = new S3BlobStore({ s3: clients.s3, bucket: await freshBucket() });
-    const target = await store.createUploadTarget("up/typed.mp4", { contentType: "video/mp4", sizeBytes: 10, expiresInSeconds: 60 });
+    const target = await store.createUploadTarget("up/typed.mp4", {
+      contentType: "video/mp4",
+      sizeBytes: 10,
+      expiresInSeconds: 60,
+    });
     expect(target.method).toBe("PUT");
     expect(new URL(target.url).searchParams.get("X-Amz-SignedHeaders")).toBe("content-length;content-type;host");
-    const res = await fetch(target.url, { method: "PUT", headers: { "Content-Type": "text/html" }, body: new Uint8Array(bytes(10)) });
+    const res = await fetch(target.url, {
+      method: "PUT",
+      headers: { "Content-Type": "text/html" },
+      body: new Uint8Array(bytes(10)),
+    });
     expect(res.status).toBe(403);
     expect(await store.head("up/typed.mp4")).toBeNull();
   });

@@ -32,7 +32,9 @@ mailerContract("SES v2 (aws-sdk-client-mock)", async () => {
 it("sends Simple content in UTF-8 from the configured identity, with the configuration set", async () => {
   sesMock.on(SendEmailCommand).resolves({ MessageId: "m-1" });
   const mailer = new SesMailer({ ses, from: "vp <no-reply@example.com>", configurationSetName: "vp-events" });
-  expect(await mailer.send({ to: "a@example.com", subject: "Sujet é", text: "t", html: "<p>h</p>" })).toEqual({ messageId: "m-1" });
+  expect(await mailer.send({ to: "a@example.com", subject: "Sujet é", text: "t", html: "<p>h</p>" })).toEqual({
+    messageId: "m-1",
+  });
   expect(sent()[0]).toEqual({
     FromEmailAddress: "vp <no-reply@example.com>",
     Destination: { ToAddresses: ["a@example.com"] },
@@ -47,8 +49,12 @@ it("sends Simple content in UTF-8 from the configured identity, with the configu
 });
 
 it("surfaces SES refusals (the notify Lambda reports the record as a batch item failure)", async () => {
-  sesMock.on(SendEmailCommand).rejects(Object.assign(new Error("Email address is not verified."), { name: "MessageRejected" }));
-  await expect(new SesMailer({ ses, from: "x@example.com" }).send({ to: "a@example.com", subject: "s", text: "t", html: "h" })).rejects.toMatchObject({
+  sesMock
+    .on(SendEmailCommand)
+    .rejects(Object.assign(new Error("Email address is not verified."), { name: "MessageRejected" }));
+  await expect(
+    new SesMailer({ ses, from: "x@example.com" }).send({ to: "a@example.com", subject: "s", text: "t", html: "h" }),
+  ).rejects.toMatchObject({
     name: "MessageRejected",
   });
 });

@@ -31,9 +31,7 @@ export async function startJwksServer(
   const server: Server = createServer((req, res) => {
     if (req.method === "GET" && req.url === "/.well-known/jwks.json") {
       hits++;
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify(jwks()));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(jwks()));
     } else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -41,9 +39,6 @@ export async function startJwksServer(
   return {
     url: `http://127.0.0.1:${port}`,
     hits: () => hits,
-    close: () =>
-      new Promise<void>((resolve, reject) =>
-        server.close((e) => (e ? reject(e) : resolve())),
-      ),
+    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

@@ -30,9 +30,7 @@ describe("local accounts adapter", () => {
   let keys: SigningKeys;
   let mailer: MemoryMailer;
   let now: number;
-  const make = (
-    over: Partial<ConstructorParameters<typeof LocalIdentityProvider>[0]> = {},
-  ) =>
+  const make = (over: Partial<ConstructorParameters<typeof LocalIdentityProvider>[0]> = {}) =>
     new LocalIdentityProvider({
       db,
       keys,
@@ -65,14 +63,12 @@ describe("local accounts adapter", () => {
     const id = make();
     await id.signUp({ email: "a@example.com", password: PASSWORD });
     await id.signUp({ email: "b@example.com", password: PASSWORD });
-    const rows = db
-      .prepare("SELECT password_hash FROM identity_users ORDER BY email")
-      .all() as { password_hash: string }[];
+    const rows = db.prepare("SELECT password_hash FROM identity_users ORDER BY email").all() as {
+      password_hash: string;
+    }[];
     expect(rows).toHaveLength(2);
     for (const { password_hash } of rows) {
-      expect(password_hash).toMatch(
-        /^scrypt\$4096\$8\$1\$[\w-]{22}\$[\w-]{43}$/,
-      );
+      expect(password_hash).toMatch(/^scrypt\$4096\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
       expect(password_hash).not.toContain(PASSWORD);
     }
     expect(rows[0]?.password_hash).not.toBe(rows[1]?.password_hash);
@@ -91,13 +87,7 @@ describe("local accounts adapter", () => {
     const [h, p] = accessToken
       .split(".")
       .slice(0, 2)
-      .map(
-        (s) =>
-          JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as Record<
-            string,
-            unknown
-          >,
-      );
+      .map((s) => JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as Record<string, unknown>);
     expect(h).toEqual({ alg: "ES256", kid: keys.kid, typ: "JWT" });
     const iat = Math.floor(now / 1000);
     expect(p).toEqual({
@@ -135,9 +125,7 @@ describe("local accounts adapter", () => {
     await expect(id.refresh(other.refreshToken)).resolves.toMatchObject({
       tokenType: "Bearer",
     });
-    const stored = db
-      .prepare("SELECT token_hash FROM identity_refresh_tokens")
-      .all() as { token_hash: string }[];
+    const stored = db.prepare("SELECT token_hash FROM identity_refresh_tokens").all() as { token_hash: string }[];
     expect(stored.map((r) => r.token_hash)).not.toContain(t1.refreshToken);
   });
 
@@ -160,31 +148,19 @@ describe("local accounts adapter", () => {
     const first = mailer.lastCodeFor("c@example.com");
     const wrong = first === "999999" ? "999998" : "999999";
     for (let i = 0; i < 5; i++)
-      expect(
-        await codeOf(id.confirm({ email: "c@example.com", code: wrong })),
-      ).toBe("CODE_MISMATCH");
-    expect(
-      await codeOf(id.confirm({ email: "c@example.com", code: first })),
-    ).toBe("CODE_MISMATCH");
+      expect(await codeOf(id.confirm({ email: "c@example.com", code: wrong }))).toBe("CODE_MISMATCH");
+    expect(await codeOf(id.confirm({ email: "c@example.com", code: first }))).toBe("CODE_MISMATCH");
     // A different password cannot hijack the pending account...
-    expect(
-      await codeOf(
-        id.signUp({ email: "c@example.com", password: "other pass 99" }),
-      ),
-    ).toBe("ALREADY_EXISTS");
+    expect(await codeOf(id.signUp({ email: "c@example.com", password: "other pass 99" }))).toBe("ALREADY_EXISTS");
     // ...the same password gets a new code.
-    expect(
-      await id.signUp({ email: "c@example.com", password: PASSWORD }),
-    ).toEqual({ userId, confirmed: false });
+    expect(await id.signUp({ email: "c@example.com", password: PASSWORD })).toEqual({ userId, confirmed: false });
     expect(mailer.sent).toHaveLength(2);
     await id.confirm({
       email: "c@example.com",
       code: mailer.lastCodeFor("c@example.com"),
     });
     expect(await id.getUser(userId)).toMatchObject({ confirmed: true });
-    expect(
-      await codeOf(id.signUp({ email: "c@example.com", password: PASSWORD })),
-    ).toBe("ALREADY_EXISTS");
+    expect(await codeOf(id.signUp({ email: "c@example.com", password: PASSWORD }))).toBe("ALREADY_EXISTS");
   });
 
   it("refuses an expired confirmation code", async () => {
@@ -214,9 +190,7 @@ describe("local accounts adapter", () => {
   it("reports a mail failure as INTERNAL and recovers on the next sign-up", async () => {
     const id = make({ requireEmailConfirmation: true });
     mailer.failNext = true;
-    expect(
-      await codeOf(id.signUp({ email: "f@example.com", password: PASSWORD })),
-    ).toBe("INTERNAL");
+    expect(await codeOf(id.signUp({ email: "f@example.com", password: PASSWORD }))).toBe("INTERNAL");
     await id.signUp({ email: "f@example.com", password: PASSWORD });
     expect(mailer.lastCodeFor("f@example.com")).toMatch(/^\d{6}$/);
   });
@@ -228,18 +202,14 @@ describe("local accounts adapter", () => {
       await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 }),
     );
     await id.signIn({ email: "u@example.com", password: PASSWORD });
-    const { password_hash } = db
-      .prepare("SELECT password_hash FROM identity_users")
-      .get() as { password_hash: string };
+    const { password_hash } = db.prepare("SELECT password_hash FROM identity_users").get() as { password_hash: string };
     expect(password_hash.startsWith("scrypt$4096$8$1$")).toBe(true);
     await id.signIn({ email: "u@example.com", password: PASSWORD });
   });
 
   it("hashes with the production scrypt parameters by default", async () => {
     const hash = await hashPassword("p4ssword!");
-    expect(hash.startsWith(`scrypt$${DEFAULT_SCRYPT_PARAMS.N}$8$1$`)).toBe(
-      true,
-    );
+    expect(hash.startsWith(`scrypt$${DEFAULT_SCRYPT_PARAMS.N}$8$1$`)).toBe(true);
     expect(await verifyPassword("p4ssword!", hash)).toEqual({
       ok: true,
       needsRehash: false,
@@ -262,18 +232,14 @@ describe("signing keys", () => {
     const a = await loadOrCreateSigningKeys(dir);
     const files = await readdir(join(dir, "keys"));
     expect(files).toEqual(["signing-key.es256.json"]);
-    expect((await stat(join(dir, "keys", files[0] ?? ""))).mode & 0o777).toBe(
-      0o600,
-    );
+    expect((await stat(join(dir, "keys", files[0] ?? ""))).mode & 0o777).toBe(0o600);
     const b = await loadOrCreateSigningKeys(dir);
     expect(b.kid).toBe(a.kid);
     expect(b.jwks()).toEqual(a.jwks());
   });
 
   it("agrees on one key when several processes start at once", async () => {
-    const all = await Promise.all(
-      Array.from({ length: 8 }, () => loadOrCreateSigningKeys(dir)),
-    );
+    const all = await Promise.all(Array.from({ length: 8 }, () => loadOrCreateSigningKeys(dir)));
     expect(new Set(all.map((k) => k.kid)).size).toBe(1);
     expect(await readdir(join(dir, "keys"))).toHaveLength(1);
   });
@@ -289,9 +255,10 @@ describe("signing keys", () => {
       use: "sig",
     });
     expect(jwk).not.toHaveProperty("d");
-    const onDisk = JSON.parse(
-      await readFile(join(dir, "keys", "signing-key.es256.json"), "utf8"),
-    ) as Record<string, unknown>;
+    const onDisk = JSON.parse(await readFile(join(dir, "keys", "signing-key.es256.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
     expect(onDisk).toHaveProperty("d");
   });
 });

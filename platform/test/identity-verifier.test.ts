@@ -1,13 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isDomainError } from "@vp/schema";
-import {
-  SignJWT,
-  exportJWK,
-  generateKeyPair,
-  type CryptoKey,
-  type JWK,
-  type JWTPayload,
-} from "jose";
+import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJwksTokenVerifier, extractBearer } from "../src/auth/index.js";
 import { startJwksServer } from "./identity-fixtures.js";
@@ -18,9 +11,7 @@ const codeOf = async (p: Promise<unknown>) =>
     (e: unknown) => (isDomainError(e) ? e.code : e),
   );
 
-async function rsaKey(
-  kid: string,
-): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
+async function rsaKey(kid: string): Promise<{ privateKey: CryptoKey; jwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
   return {
     privateKey,
@@ -28,13 +19,7 @@ async function rsaKey(
   };
 }
 
-const sign = (
-  key: CryptoKey,
-  kid: string,
-  claims: JWTPayload,
-  iss: string,
-  ttl = 3600,
-) =>
+const sign = (key: CryptoKey, kid: string, claims: JWTPayload, iss: string, ttl = 3600) =>
   new SignJWT(claims)
     .setProtectedHeader({ alg: "RS256", kid })
     .setIssuer(iss)
@@ -63,9 +48,7 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
   });
   afterAll(async () => server.close());
 
-  const verifier = (
-    over: Partial<Parameters<typeof createJwksTokenVerifier>[0]> = {},
-  ) =>
+  const verifier = (over: Partial<Parameters<typeof createJwksTokenVerifier>[0]> = {}) =>
     createJwksTokenVerifier({
       issuer,
       jwks: new URL(`${server.url}/.well-known/jwks.json`),
@@ -75,12 +58,7 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
 
   it("accepts an RS256 access token without an email claim", async () => {
     const sub = randomUUID();
-    const token = await sign(
-      current.privateKey,
-      "k1",
-      cognitoClaims(sub),
-      issuer,
-    );
+    const token = await sign(current.privateKey, "k1", cognitoClaims(sub), issuer);
     expect(await verifier().verify(token)).toEqual({
       userId: sub,
       email: null,
@@ -89,24 +67,9 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
 
   it("rejects an ID token, another client's token and another issuer's token", async () => {
     const sub = randomUUID();
-    const id = await sign(
-      current.privateKey,
-      "k1",
-      { ...cognitoClaims(sub), token_use: "id" },
-      issuer,
-    );
-    const otherClient = await sign(
-      current.privateKey,
-      "k1",
-      { ...cognitoClaims(sub), client_id: "client-2" },
-      issuer,
-    );
-    const otherIssuer = await sign(
-      current.privateKey,
-      "k1",
-      cognitoClaims(sub),
-      `${server.url}/local_pool2`,
-    );
+    const id = await sign(current.privateKey, "k1", { ...cognitoClaims(sub), token_use: "id" }, issuer);
+    const otherClient = await sign(current.privateKey, "k1", { ...cognitoClaims(sub), client_id: "client-2" }, issuer);
+    const otherIssuer = await sign(current.privateKey, "k1", cognitoClaims(sub), `${server.url}/local_pool2`);
     const v = verifier();
     expect(await codeOf(v.verify(id))).toBe("INVALID_TOKEN");
     expect(await codeOf(v.verify(otherClient))).toBe("INVALID_TOKEN");
@@ -114,15 +77,8 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
   });
 
   it("checks the audience when one is configured", async () => {
-    const token = await sign(
-      current.privateKey,
-      "k1",
-      { ...cognitoClaims("u"), aud: "api-a" },
-      issuer,
-    );
-    expect(await codeOf(verifier({ audience: "api-b" }).verify(token))).toBe(
-      "INVALID_TOKEN",
-    );
+    const token = await sign(current.privateKey, "k1", { ...cognitoClaims("u"), aud: "api-a" }, issuer);
+    expect(await codeOf(verifier({ audience: "api-b" }).verify(token))).toBe("INVALID_TOKEN");
     expect(await verifier({ audience: "api-a" }).verify(token)).toMatchObject({
       userId: "u",
     });
@@ -141,16 +97,12 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
 
   it("picks up a rotated key from the URL", async () => {
     const v = verifier({ jwksCooldownSeconds: 0 });
-    await v.verify(
-      await sign(current.privateKey, "k1", cognitoClaims("a"), issuer),
-    );
+    await v.verify(await sign(current.privateKey, "k1", cognitoClaims("a"), issuer));
     const next = await rsaKey("k2");
     keys = [current.jwk, next.jwk];
-    expect(
-      await v.verify(
-        await sign(next.privateKey, "k2", cognitoClaims("b"), issuer),
-      ),
-    ).toMatchObject({ userId: "b" });
+    expect(await v.verify(await sign(next.privateKey, "k2", cognitoClaims("b"), issuer))).toMatchObject({
+      userId: "b",
+    });
   });
 
   it("loads keys through a loader function and reloads for an unknown kid at most every 30 s", async () => {
@@ -164,13 +116,9 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
     await v.verify(await sign(k.privateKey, "L1", cognitoClaims("a"), issuer));
     expect(loads).toBe(1);
     const stranger = await rsaKey("L9");
-    expect(
-      await codeOf(
-        v.verify(
-          await sign(stranger.privateKey, "L9", cognitoClaims("a"), issuer),
-        ),
-      ),
-    ).toBe("INVALID_TOKEN");
+    expect(await codeOf(v.verify(await sign(stranger.privateKey, "L9", cognitoClaims("a"), issuer)))).toBe(
+      "INVALID_TOKEN",
+    );
     expect(loads).toBe(1);
     const published = [k.jwk];
     const eager = createJwksTokenVerifier({
@@ -178,23 +126,14 @@ describe("JWKS token verifier with Cognito-shaped tokens", () => {
       jwksCooldownSeconds: 0,
       jwks: async () => (loads++, { keys: [...published] }),
     });
-    await eager.verify(
-      await sign(k.privateKey, "L1", cognitoClaims("a"), issuer),
-    );
+    await eager.verify(await sign(k.privateKey, "L1", cognitoClaims("a"), issuer));
     published.push(stranger.jwk);
-    await eager.verify(
-      await sign(stranger.privateKey, "L9", cognitoClaims("a"), issuer),
-    );
+    await eager.verify(await sign(stranger.privateKey, "L9", cognitoClaims("a"), issuer));
     expect(loads).toBe(3);
   });
 
   it("says INTERNAL, not INVALID_TOKEN, when the key set cannot be fetched", async () => {
-    const token = await sign(
-      current.privateKey,
-      "k1",
-      cognitoClaims("a"),
-      issuer,
-    );
+    const token = await sign(current.privateKey, "k1", cognitoClaims("a"), issuer);
     const v = createJwksTokenVerifier({
       issuer,
       jwks: new URL(`${server.url}/missing/jwks.json`),

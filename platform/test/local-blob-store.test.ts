@@ -5,16 +5,8 @@ import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  blobStoreContract,
-  bytes,
-  readAll,
-  until,
-} from "../src/contracts/index.js";
-import {
-  createBlobHttpHandler,
-  LocalDiskBlobStore,
-} from "../src/local/index.js";
+import { blobStoreContract, bytes, readAll, until } from "../src/contracts/index.js";
+import { createBlobHttpHandler, LocalDiskBlobStore } from "../src/local/index.js";
 
 /** A real HTTP server on port 0 in front of fresh stores, as the API mounts them. */
 async function startStores(buckets: string[]) {
@@ -74,8 +66,7 @@ describe("LocalDiskBlobStore specifics", () => {
   afterAll(async () => {
     await s.cleanup();
   });
-  const tmpEntries = async (bucketRoot: string) =>
-    readdir(join(bucketRoot, ".tmp")).catch(() => []);
+  const tmpEntries = async (bucketRoot: string) => readdir(join(bucketRoot, ".tmp")).catch(() => []);
 
   it("leaves nothing behind when the uploading client disconnects mid-body", async () => {
     const store = s.stores[0]!;
@@ -91,15 +82,9 @@ describe("LocalDiskBlobStore specifics", () => {
       `PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: video/mp4\r\nContent-Length: 100000\r\n\r\n`,
     );
     socket.write(bytes(30_000));
-    await until(
-      async () => (await tmpEntries(join(s.root, "videos"))).length > 0,
-      "the upload to start writing",
-    );
+    await until(async () => (await tmpEntries(join(s.root, "videos"))).length > 0, "the upload to start writing");
     socket.destroy();
-    await until(
-      async () => (await tmpEntries(join(s.root, "videos"))).length === 0,
-      "the temp file to be removed",
-    );
+    await until(async () => (await tmpEntries(join(s.root, "videos"))).length === 0, "the temp file to be removed");
     expect(await store.head("cut/video.mp4")).toBeNull();
   });
 
@@ -110,9 +95,7 @@ describe("LocalDiskBlobStore specifics", () => {
       sizeBytes: 777,
       expiresInSeconds: 60,
     });
-    expect(target.url.startsWith(`${s.base}/blobs/archives/a/b.zip?`)).toBe(
-      true,
-    );
+    expect(target.url.startsWith(`${s.base}/blobs/archives/a/b.zip?`)).toBe(true);
     const res = await fetch(target.url, {
       method: "PUT",
       headers: { "Content-Type": "application/zip" },
@@ -211,12 +194,8 @@ describe("LocalDiskBlobStore specifics", () => {
     const part = await fetch(url, { headers: { Range: "bytes=10-19" } });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe("bytes 10-19/1000");
-    expect(
-      Buffer.from(await part.arrayBuffer()).equals(data.subarray(10, 20)),
-    ).toBe(true);
-    expect(
-      (await fetch(url, { headers: { Range: "bytes=5000-" } })).status,
-    ).toBe(416);
+    expect(Buffer.from(await part.arrayBuffer()).equals(data.subarray(10, 20))).toBe(true);
+    expect((await fetch(url, { headers: { Range: "bytes=5000-" } })).status).toBe(416);
   });
 
   it("leaves other paths to the next handler and answers unknown buckets with 404", async () => {

@@ -17,7 +17,13 @@ describe("startQueueConsumer", () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "vp-consumer-"));
     db = openDatabase(join(dir, "q.db"));
-    queue = new SqliteJobQueue({ db, name: "work", schema, maxAttempts: 3, backoff: { baseSeconds: 0.01, maxSeconds: 0.01 } });
+    queue = new SqliteJobQueue({
+      db,
+      name: "work",
+      schema,
+      maxAttempts: 3,
+      backoff: { baseSeconds: 0.01, maxSeconds: 0.01 },
+    });
   });
   afterEach(async () => {
     db.close();

@@ -21,15 +21,9 @@ it("opens in WAL with a busy timeout and foreign keys, and migrates once per com
     expect(migrate(a, "test", steps.slice(0, 1))).toBe(1);
     expect(migrate(b, "test", steps)).toBe(2);
     expect(migrate(a, "test", steps)).toBe(2);
-    expect(() => migrate(a, "test", steps.slice(0, 1))).toThrow(
-      /newer than this code/,
-    );
+    expect(() => migrate(a, "test", steps.slice(0, 1))).toThrow(/newer than this code/);
     a.prepare("INSERT INTO extra (x, y) VALUES (1, 'z')").run();
-    const versions = a
-      .prepare(
-        "SELECT component, version FROM schema_version ORDER BY component",
-      )
-      .all();
+    const versions = a.prepare("SELECT component, version FROM schema_version ORDER BY component").all();
     expect(versions).toEqual([
       { component: "platform", version: 1 },
       { component: "test", version: 2 },

@@ -3,11 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { eventBusContract, until } from "../src/contracts/index.js";
-import {
-  openDatabase,
-  SqliteEventBus,
-  type Database,
-} from "../src/local/index.js";
+import { openDatabase, SqliteEventBus, type Database } from "../src/local/index.js";
 
 /** Each bus gets its own connection to the shared file, as the API and worker processes do. */
 eventBusContract("SqliteEventBus (one connection per instance)", async () => {
@@ -42,9 +38,7 @@ it("prunes rows older than the retention", async () => {
     await bus.publish("c", 1);
     now += 11 * 60_000;
     await bus.publish("c", 2);
-    const rows = db
-      .prepare("SELECT payload FROM events ORDER BY seq")
-      .all() as Array<{ payload: string }>;
+    const rows = db.prepare("SELECT payload FROM events ORDER BY seq").all() as Array<{ payload: string }>;
     expect(rows.map((r) => r.payload)).toEqual(["2"]);
     await until(() => got.length === 2, "both events");
     expect(got).toEqual([1, 2]);

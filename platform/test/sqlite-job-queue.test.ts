@@ -4,11 +4,7 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { z } from "zod";
 import { jobQueueContract } from "../src/contracts/index.js";
-import {
-  openDatabase,
-  SqliteJobQueue,
-  type Database,
-} from "../src/local/index.js";
+import { openDatabase, SqliteJobQueue, type Database } from "../src/local/index.js";
 
 jobQueueContract("SqliteJobQueue", async (settings) => {
   const dir = await mkdtemp(join(tmpdir(), "vp-queue-"));

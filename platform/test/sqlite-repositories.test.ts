@@ -3,11 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { repositoriesContract } from "../src/contracts/index.js";
-import {
-  openDatabase,
-  SqliteJobRepository,
-  SqliteVideoRepository,
-} from "../src/local/index.js";
+import { openDatabase, SqliteJobRepository, SqliteVideoRepository } from "../src/local/index.js";
 
 repositoriesContract("SQLite", async () => {
   const dir = await mkdtemp(join(tmpdir(), "vp-repos-"));
@@ -63,16 +59,16 @@ it("pages ties in createdAt by id without duplicates (frozen clock)", async () =
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: Awaited<ReturnType<SqliteVideoRepository["listForOwner"]>> =
-        await videos.listForOwner("o", { first: 5, after });
+      const page: Awaited<ReturnType<SqliteVideoRepository["listForOwner"]>> = await videos.listForOwner("o", {
+        first: 5,
+        after,
+      });
       seen.push(...page.items.map((v) => v.id));
       if (!page.hasNextPage) break;
       after = page.endCursor;
     }
     expect(seen).toEqual([...ids].reverse());
-    expect((await videos.findById("v-00"))?.createdAt.getTime()).toBe(
-      1_700_000_000_123,
-    );
+    expect((await videos.findById("v-00"))?.createdAt.getTime()).toBe(1_700_000_000_123);
   } finally {
     db.close();
     await rm(dir, { recursive: true, force: true });

@@ -77,8 +77,18 @@ export const messageSchema = z.discriminatedUnion("type", [
     type: z.literal("EXTRACTION_REQUESTED"),
     payload: extractionRequestedSchema,
   }),
-  z.object({ sender: z.enum(SERVICES), target: z.enum(SERVICES), type: z.literal("JOB_UPDATED"), payload: jobEventSchema }),
-  z.object({ sender: z.enum(SERVICES), target: z.enum(SERVICES), type: z.literal("JOB_FINISHED"), payload: jobEventSchema }),
+  z.object({
+    sender: z.enum(SERVICES),
+    target: z.enum(SERVICES),
+    type: z.literal("JOB_UPDATED"),
+    payload: jobEventSchema,
+  }),
+  z.object({
+    sender: z.enum(SERVICES),
+    target: z.enum(SERVICES),
+    type: z.literal("JOB_FINISHED"),
+    payload: jobEventSchema,
+  }),
 ]);
 export type Message = z.infer<typeof messageSchema>;
 export type MessageType = Message["type"];

@@ -1,7 +1,9 @@
 import yauzl from "yauzl";
 
 /** Every entry of a ZIP, in archive order, with its bytes and compression method. */
-export async function readZip(buffer: Buffer): Promise<Array<{ name: string; data: Buffer; compressionMethod: number }>> {
+export async function readZip(
+  buffer: Buffer,
+): Promise<Array<{ name: string; data: Buffer; compressionMethod: number }>> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
   );
@@ -14,7 +16,11 @@ export async function readZip(buffer: Buffer): Promise<Array<{ name: string; dat
         stream.on("data", (c: Buffer) => chunks.push(c));
         stream.on("error", reject);
         stream.on("end", () => {
-          entries.push({ name: entry.fileName, data: Buffer.concat(chunks), compressionMethod: entry.compressionMethod });
+          entries.push({
+            name: entry.fileName,
+            data: Buffer.concat(chunks),
+            compressionMethod: entry.compressionMethod,
+          });
           zip.readEntry();
         });
       });

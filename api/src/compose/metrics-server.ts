@@ -19,9 +19,13 @@ export async function startMetricsServer(
       );
     } else if (req.method === "GET" && path === "/healthz") {
       const ok = options.isHealthy();
-      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify({ status: ok ? "ok" : "draining" }));
+      res
+        .writeHead(ok ? 200 : 503, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: ok ? "ok" : "draining" }));
     } else {
-      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "NOT_FOUND", message: "Not found" } }));
+      res
+        .writeHead(404, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { code: "NOT_FOUND", message: "Not found" } }));
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));

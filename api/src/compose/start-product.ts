@@ -29,7 +29,9 @@ export interface ProductOptions {
   readonly backend?: Backend;
 }
 
-export type Backend = { readonly kind: "local"; readonly platform: LocalPlatform } | { readonly kind: "aws"; readonly platform: AwsPlatform };
+export type Backend =
+  | { readonly kind: "local"; readonly platform: LocalPlatform }
+  | { readonly kind: "aws"; readonly platform: AwsPlatform };
 
 export interface RunningProduct {
   /** Origin of the HTTP server, when this process runs the API. */
@@ -44,13 +46,16 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   const ffmpeg = await resolveFfmpeg();
   logger[ffmpeg.outdated ? "warn" : "info"](
     { ffmpeg: ffmpeg.ffmpegPath, version: ffmpeg.version, source: ffmpeg.source },
-    ffmpeg.outdated ? "using the old bundled ffmpeg fallback; install Debian's ffmpeg for untrusted input" : "ffmpeg found",
+    ffmpeg.outdated
+      ? "using the old bundled ffmpeg fallback; install Debian's ffmpeg for untrusted input"
+      : "ffmpeg found",
   );
 
   let publicUrl = config.publicUrl ?? `http://localhost:${config.PORT}`;
   // Adapters are chosen here, by configuration, and nowhere else.
   const backend: Backend =
-    options.backend ?? (config.VP_BACKEND === "aws"
+    options.backend ??
+    (config.VP_BACKEND === "aws"
       ? {
           kind: "aws",
           platform: await createAwsPlatform(config, {
@@ -108,7 +113,11 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   if (roles.api && backend.kind === "aws") {
     // Worker events reach every API pod's subscribers through the shared API queue and Redis.
     consumers.push(
-      startApiEventRelay({ queue: backend.platform.apiEventQueue, events: platform.events, logger: logger.child({ component: "relay" }) }),
+      startApiEventRelay({
+        queue: backend.platform.apiEventQueue,
+        events: platform.events,
+        logger: logger.child({ component: "relay" }),
+      }),
     );
   }
   if (roles.worker && config.VP_WORKER_CONCURRENCY > 0) {
@@ -152,7 +161,11 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
   let closeMetrics = async (): Promise<void> => {};
   if (!roles.api && config.VP_METRICS_PORT !== undefined) {
     let draining = false;
-    const metricsServer = await startMetricsServer(metrics, { port: config.VP_METRICS_PORT, host: config.HOST, isHealthy: () => !draining });
+    const metricsServer = await startMetricsServer(metrics, {
+      port: config.VP_METRICS_PORT,
+      host: config.HOST,
+      isHealthy: () => !draining,
+    });
     logger.info({ port: metricsServer.port }, "metrics and health served");
     stops.unshift(async () => {
       draining = true;

@@ -26,12 +26,20 @@ export function TokenBar({ token, onToken }: Props) {
     } else setMessage(body.error?.message ?? `Login failed (${res.status})`);
   };
 
-  const style = { display: "flex", gap: 8, alignItems: "center", padding: "6px 12px", font: "13px system-ui", borderBottom: "1px solid #ddd" };
+  const style = {
+    display: "flex",
+    gap: 8,
+    alignItems: "center",
+    padding: "6px 12px",
+    font: "13px system-ui",
+    borderBottom: "1px solid #ddd",
+  };
   return (
     <form style={style} onSubmit={login}>
       <strong>video-processor</strong>
       <label>
-        Token <input value={token} onChange={(e) => onToken(e.target.value)} placeholder="paste an access token" size={40} />
+        Token{" "}
+        <input value={token} onChange={(e) => onToken(e.target.value)} placeholder="paste an access token" size={40} />
       </label>
       <span>or</span>
       <input value={email} onChange={(e) => setEmail(e.target.value)} placeholder="email" type="email" />

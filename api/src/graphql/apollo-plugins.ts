@@ -8,25 +8,12 @@ import { checkQueryCost } from "./limits/query-cost.js";
  * Cost is checked once the operation is known, because it depends on variables (`first: $n`),
  * which validation rules never see. Refusals answer 400 like validation failures.
  */
-export function costLimitPlugin(
-  maxCost: number,
-): ApolloServerPlugin<ApiContext> {
+export function costLimitPlugin(maxCost: number): ApolloServerPlugin<ApiContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({
-          schema,
-          document,
-          operationName,
-          request,
-        }) {
-          const error = checkQueryCost(
-            schema,
-            document,
-            operationName,
-            request.variables,
-            maxCost,
-          );
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const error = checkQueryCost(schema, document, operationName, request.variables, maxCost);
           if (error !== null)
             throw new GraphQLError(error.message, {
               extensions: { ...error.extensions, http: { status: 400 } },
@@ -64,9 +51,7 @@ export function operationMetricsPlugin(
     async requestDidStart() {
       return {
         async willSendResponse({ operation, response }) {
-          const failed =
-            response.body.kind === "single" &&
-            (response.body.singleResult.errors?.length ?? 0) > 0;
+          const failed = response.body.kind === "single" && (response.body.singleResult.errors?.length ?? 0) > 0;
           count(operation?.operation ?? "unknown", failed ? "error" : "ok");
         },
       };

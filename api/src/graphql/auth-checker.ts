@@ -4,16 +4,12 @@ import type { ApiContext } from "./context.js";
 import { ERROR_CODES } from "./errors.js";
 
 const unauthenticated = (ctx: ApiContext): GraphQLError =>
-  new GraphQLError(
-    ctx.authProblem?.message ??
-      "Sign in: this operation needs an access token.",
-    {
-      extensions: {
-        code: ERROR_CODES.UNAUTHENTICATED,
-        reason: ctx.authProblem?.reason ?? "MISSING_TOKEN",
-      },
+  new GraphQLError(ctx.authProblem?.message ?? "Sign in: this operation needs an access token.", {
+    extensions: {
+      code: ERROR_CODES.UNAUTHENTICATED,
+      reason: ctx.authProblem?.reason ?? "MISSING_TOKEN",
     },
-  );
+  });
 
 /**
  * The one authorization rule: `@Authorized()` fields need a signed-in viewer. Ownership is not

@@ -2,10 +2,7 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./auth-checker.js";
-import {
-  JobResolver,
-  ExtractionResultResolver,
-} from "./resolvers/job.resolver.js";
+import { JobResolver, ExtractionResultResolver } from "./resolvers/job.resolver.js";
 import { NodeResolver } from "./resolvers/node.resolver.js";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver.js";
 import { UserResolver } from "./resolvers/user.resolver.js";
@@ -18,9 +15,7 @@ import { VideoResolver } from "./resolvers/video.resolver.js";
  */
 const contextEventsOnly: PubSub = {
   publish() {
-    throw new Error(
-      "Publish job news through platform.jobEvents, not the schema's pubSub.",
-    );
+    throw new Error("Publish job news through platform.jobEvents, not the schema's pubSub.");
   },
   subscribe() {
     throw new Error("Subscriptions read platform.events from the context.");
@@ -32,14 +27,7 @@ let built: Promise<GraphQLSchema> | null = null;
 /** The API schema. Built once per process: type-graphql's metadata is global, so the result is too. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [
-      UserResolver,
-      VideoResolver,
-      JobResolver,
-      ExtractionResultResolver,
-      NodeResolver,
-      SubscriptionResolver,
-    ],
+    resolvers: [UserResolver, VideoResolver, JobResolver, ExtractionResultResolver, NodeResolver, SubscriptionResolver],
     authChecker,
     pubSub: contextEventsOnly,
     validate: false,

@@ -37,12 +37,10 @@ export async function authenticate(
       viewer: null,
       authProblem: {
         reason: "MISSING_TOKEN",
-        message:
-          "Sign in: this operation needs an access token (Authorization: Bearer <token>).",
+        message: "Sign in: this operation needs an access token (Authorization: Bearer <token>).",
       },
     };
-  const token =
-    extractBearer(raw) ?? (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(raw) ? raw : null);
+  const token = extractBearer(raw) ?? (/^[\w-]+\.[\w-]+\.[\w-]+$/.test(raw) ? raw : null);
   if (token === null)
     return {
       viewer: null,
@@ -62,8 +60,7 @@ export async function authenticate(
           message: "The access token has expired: refresh it and try again.",
         },
       };
-    if (!isDomainError(e, "INVALID_TOKEN"))
-      logger.error({ err: e }, "token verification failed unexpectedly");
+    if (!isDomainError(e, "INVALID_TOKEN")) logger.error({ err: e }, "token verification failed unexpectedly");
     return {
       viewer: null,
       authProblem: {

@@ -11,10 +11,7 @@ export const ERROR_CODES = {
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
 } as const;
 
-export const badUserInput = (
-  message: string,
-  argument?: string,
-): GraphQLError =>
+export const badUserInput = (message: string, argument?: string): GraphQLError =>
   new GraphQLError(message, {
     extensions: {
       code: ERROR_CODES.BAD_USER_INPUT,
@@ -29,11 +26,7 @@ export const notFoundError = (message: string): GraphQLError =>
 export function rootCause(error: unknown): unknown {
   let current = error;
   for (let i = 0; i < 10; i++) {
-    if (
-      !(current instanceof GraphQLError) ||
-      current.originalError === undefined ||
-      current.originalError === null
-    )
+    if (!(current instanceof GraphQLError) || current.originalError === undefined || current.originalError === null)
       return current;
     current = current.originalError;
   }
@@ -46,22 +39,15 @@ export function rootCause(error: unknown): unknown {
  */
 export function isExpectedError(error: unknown): boolean {
   const cause = rootCause(error);
-  if (isDomainError(cause, "VALIDATION") || isDomainError(cause, "NOT_FOUND"))
-    return true;
-  return (
-    cause instanceof GraphQLError &&
-    cause.extensions["code"] !== ERROR_CODES.INTERNAL_SERVER_ERROR
-  );
+  if (isDomainError(cause, "VALIDATION") || isDomainError(cause, "NOT_FOUND")) return true;
+  return cause instanceof GraphQLError && cause.extensions["code"] !== ERROR_CODES.INTERNAL_SERVER_ERROR;
 }
 
 /**
  * What clients see of an error: deliberate ones as they are (with their own code restored where
  * a wrapper replaced it), unexpected ones as "Internal server error" with no message, stack or cause.
  */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const cause = rootCause(error);
   const where = {
     ...(formatted.locations ? { locations: formatted.locations } : {}),

@@ -11,8 +11,7 @@ interface ApiCursor {
   readonly skip: number;
 }
 
-const encode = (c: ApiCursor): string =>
-  Buffer.from(JSON.stringify([c.after, c.skip]), "utf8").toString("base64url");
+const encode = (c: ApiCursor): string => Buffer.from(JSON.stringify([c.after, c.skip]), "utf8").toString("base64url");
 
 function decode(cursor: string): ApiCursor {
   const bad = badUserInput("`after` is not a cursor of this listing.", "after");
@@ -38,10 +37,7 @@ function decode(cursor: string): ApiCursor {
 
 export function checkFirst(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
-    throw badUserInput(
-      `\`first\` must be between 1 and ${MAX_PAGE_SIZE} (got ${first}).`,
-      "first",
-    );
+    throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE} (got ${first}).`, "first");
 }
 
 /** Builds one connection page from as many repository pages as needed. */

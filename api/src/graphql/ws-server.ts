@@ -1,14 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Platform } from "@vp/platform/platform";
 import type { Principal } from "@vp/platform/ports/index";
-import {
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type GraphQLSchema,
-} from "graphql";
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import type { WebSocket, WebSocketServer } from "ws";
@@ -26,10 +19,7 @@ interface Session {
 
 export interface GraphqlWsOptions {
   readonly schema: GraphQLSchema;
-  readonly platform: Pick<
-    Platform,
-    "tokens" | "videos" | "jobs" | "blobs" | "events"
-  >;
+  readonly platform: Pick<Platform, "tokens" | "videos" | "jobs" | "blobs" | "events">;
   readonly services: Services;
   readonly logger: Logger;
   readonly limits: { readonly maxDepth: number; readonly maxCost: number };
@@ -45,19 +35,12 @@ export const WS_FORBIDDEN = 4403;
  * and is checked once, at connection; operations get the same validation (depth), cost limit
  * and error masking as HTTP. Returns the dispose function that closes every client.
  */
-export function startGraphqlWs(
-  wss: WebSocketServer,
-  options: GraphqlWsOptions,
-): { dispose(): Promise<void> } {
+export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { schema, platform, services, logger, limits } = options;
   const sessions = new WeakMap<WebSocket, Session>();
   const rules = [...specifiedRules, createDepthLimitRule(limits.maxDepth)];
 
-  const masked = (
-    errors: readonly GraphQLError[],
-    session: Session | undefined,
-    id: string,
-  ) =>
+  const masked = (errors: readonly GraphQLError[], session: Session | undefined, id: string) =>
     errors.map((e) => {
       if (!isExpectedError(e))
         (session?.log ?? logger).error(
@@ -67,33 +50,18 @@ export function startGraphqlWs(
       return maskError(e.toJSON(), e);
     });
 
-  const server = useServer<
-    Record<string, unknown>,
-    { socket: WebSocket; request: IncomingMessage }
-  >(
+  const server = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema,
       onConnect: async (ctx) => {
         const requestId = options.requestIdOf(ctx.extra.request);
         const log = logger.child({ requestId, transport: "ws" });
-        const header =
-          ctx.connectionParams?.["authorization"] ??
-          ctx.connectionParams?.["Authorization"];
-        const auth = await authenticate(
-          platform.tokens,
-          typeof header === "string" ? header : null,
-          log,
-        );
+        const header = ctx.connectionParams?.["authorization"] ?? ctx.connectionParams?.["Authorization"];
+        const auth = await authenticate(platform.tokens, typeof header === "string" ? header : null, log);
         if (auth.viewer === null) {
-          log.info(
-            { reason: auth.authProblem.reason },
-            "refused a WebSocket connection",
-          );
+          log.info({ reason: auth.authProblem.reason }, "refused a WebSocket connection");
           // graphql-ws would close with a bare "Forbidden"; say why (the reason must fit in 123 bytes).
-          ctx.extra.socket.close(
-            WS_FORBIDDEN,
-            `Forbidden: ${auth.authProblem.reason}`,
-          );
+          ctx.extra.socket.close(WS_FORBIDDEN, `Forbidden: ${auth.authProblem.reason}`);
           return false;
         }
         sessions.set(ctx.extra.socket, { viewer: auth.viewer, requestId, log });
@@ -111,19 +79,11 @@ export function startGraphqlWs(
         try {
           document = parse(payload.query);
         } catch (e) {
-          return [
-            e instanceof GraphQLError ? e : new GraphQLError("Syntax error"),
-          ];
+          return [e instanceof GraphQLError ? e : new GraphQLError("Syntax error")];
         }
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors;
-        const costError = checkQueryCost(
-          schema,
-          document,
-          payload.operationName,
-          payload.variables,
-          limits.maxCost,
-        );
+        const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, limits.maxCost);
         if (costError !== null) return [costError];
         const contextValue: ApiContext = {
           requestId: session.requestId,
@@ -142,17 +102,9 @@ export function startGraphqlWs(
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {
-        const op = args.document.definitions.find(
-          (d) => d.kind === "OperationDefinition",
-        );
-        const failed =
-          "errors" in result &&
-          Array.isArray(result.errors) &&
-          result.errors.length > 0;
-        options.countOperation(
-          op && "operation" in op ? op.operation : "unknown",
-          failed ? "error" : "ok",
-        );
+        const op = args.document.definitions.find((d) => d.kind === "OperationDefinition");
+        const failed = "errors" in result && Array.isArray(result.errors) && result.errors.length > 0;
+        options.countOperation(op && "operation" in op ? op.operation : "unknown", failed ? "error" : "ok");
       },
       onNext: (ctx, id, _payload, _args, result) => {
         if (!result.errors?.length) return;
@@ -161,8 +113,7 @@ export function startGraphqlWs(
           errors: masked(result.errors, sessions.get(ctx.extra.socket), id),
         };
       },
-      onError: (ctx, id, _payload, errors) =>
-        masked(errors, sessions.get(ctx.extra.socket), id),
+      onError: (ctx, id, _payload, errors) => masked(errors, sessions.get(ctx.extra.socket), id),
     },
     wss,
   );

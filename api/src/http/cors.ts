@@ -7,10 +7,7 @@ import type { NextFunction, Request, Response } from "express";
 export function cors(req: Request, res: Response, next: NextFunction): void {
   res.setHeader("Access-Control-Allow-Origin", "*");
   res.setHeader("Access-Control-Expose-Headers", "x-request-id");
-  if (
-    req.method === "OPTIONS" &&
-    req.headers["access-control-request-method"] !== undefined
-  ) {
+  if (req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined) {
     res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, OPTIONS");
     res.setHeader(
       "Access-Control-Allow-Headers",

@@ -2,17 +2,8 @@ import type { Platform } from "@vp/platform/platform";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 export interface HttpMetrics {
-  observeRequest(
-    method: string,
-    route: string,
-    status: number,
-    seconds: number,
-  ): void;
-  countOperation(
-    type: string,
-    transport: "http" | "ws",
-    outcome: "ok" | "error",
-  ): void;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  countOperation(type: string, transport: "http" | "ws", outcome: "ok" | "error"): void;
 }
 
 /** Reuses a metric already in the registry (several servers in one process, or a restart in tests). */
@@ -20,10 +11,7 @@ function once<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
 }
 
-export function createHttpMetrics(
-  registry: Registry,
-  queue: Platform["extractionQueue"],
-): HttpMetrics {
+export function createHttpMetrics(registry: Registry, queue: Platform["extractionQueue"]): HttpMetrics {
   const requests = once(
     registry,
     "vp_http_requests_total",

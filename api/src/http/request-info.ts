@@ -13,16 +13,13 @@ const infos = new WeakMap<Response, RequestInfo>();
 /** The request's id and logger, set by `requestInfoMiddleware`. */
 export function requestInfo(res: Response): RequestInfo {
   const info = infos.get(res);
-  if (info === undefined)
-    throw new Error("requestInfoMiddleware is not installed");
+  if (info === undefined) throw new Error("requestInfoMiddleware is not installed");
   return info;
 }
 
 /** A caller's id is kept when it looks like one (so traces join up), else a fresh one is made. */
 export const requestIdFrom = (header: string | string[] | undefined): string =>
-  typeof header === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(header)
-    ? header
-    : randomUUID();
+  typeof header === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
 
 /** Coarse route labels: metric cardinality must not depend on what clients send. */
 export function routeLabel(path: string): string {
@@ -30,12 +27,7 @@ export function routeLabel(path: string): string {
   if (path.startsWith("/graphiql/")) return "/graphiql";
   if (path.startsWith("/blobs/")) return "/blobs";
   if (path.startsWith("/api/v1/accounts")) return "/api/v1/accounts";
-  if (
-    path === "/healthz" ||
-    path === "/metrics" ||
-    path === "/.well-known/jwks.json"
-  )
-    return path;
+  if (path === "/healthz" || path === "/metrics" || path === "/.well-known/jwks.json") return path;
   return "other";
 }
 

@@ -1,9 +1,5 @@
 import "reflect-metadata";
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ApolloServer } from "@apollo/server";
@@ -12,19 +8,11 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { expressMiddleware } from "@as-integrations/express5";
 import type { Config } from "@vp/platform/config";
 import type { Platform } from "@vp/platform/platform";
-import express, {
-  type NextFunction,
-  type Request,
-  type Response,
-} from "express";
+import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { WebSocketServer } from "ws";
-import {
-  costLimitPlugin,
-  errorLoggingPlugin,
-  operationMetricsPlugin,
-} from "../graphql/apollo-plugins.js";
+import { costLimitPlugin, errorLoggingPlugin, operationMetricsPlugin } from "../graphql/apollo-plugins.js";
 import { buildApiSchema } from "../graphql/build-schema.js";
 import { authenticate, type ApiContext } from "../graphql/context.js";
 import { maskError } from "../graphql/errors.js";
@@ -33,11 +21,7 @@ import { startGraphqlWs } from "../graphql/ws-server.js";
 import { createServices, type ExtractionEngine } from "../services/index.js";
 import { cors } from "./cors.js";
 import { createHttpMetrics } from "./metrics.js";
-import {
-  requestIdFrom,
-  requestInfo,
-  requestInfoMiddleware,
-} from "./request-info.js";
+import { requestIdFrom, requestInfo, requestInfoMiddleware } from "./request-info.js";
 
 export interface ApiServerDeps {
   readonly platform: Platform;
@@ -46,15 +30,9 @@ export interface ApiServerDeps {
   readonly metrics: Registry;
   readonly engine: ExtractionEngine;
   /** Mounted at /api/v1/accounts/*. */
-  readonly accountsHandler: (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ) => Promise<void>;
+  readonly accountsHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Tried first for /blobs/*; answers false when the request is not one of its URLs. */
-  readonly blobHandler: (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ) => Promise<boolean>;
+  readonly blobHandler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Served at GET /.well-known/jwks.json when tokens are ours (Cognito serves its own). */
   readonly jwks?: () => object;
   /** Static dir of the bundled GraphiQL: its index.html answers browser GETs of /graphql, its assets live under /graphiql/. */
@@ -110,8 +88,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     logger,
     limits,
     requestIdOf: (request) => requestIdFrom(request.headers["x-request-id"]),
-    countOperation: (type, outcome) =>
-      httpMetrics.countOperation(type, "ws", outcome),
+    countOperation: (type, outcome) => httpMetrics.countOperation(type, "ws", outcome),
   });
 
   const apollo = new ApolloServer<ApiContext>({
@@ -141,9 +118,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       },
       costLimitPlugin(limits.maxCost),
       errorLoggingPlugin(),
-      operationMetricsPlugin((type, outcome) =>
-        httpMetrics.countOperation(type, "http", outcome),
-      ),
+      operationMetricsPlugin((type, outcome) => httpMetrics.countOperation(type, "http", outcome)),
     ],
   });
   await apollo.start();
@@ -153,17 +128,13 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.use(cors);
   app.use((req, res, next) => {
     if (!req.path.startsWith("/blobs/")) return next();
-    deps
-      .blobHandler(req, res)
-      .then((handled) => (handled ? undefined : next()), next);
+    deps.blobHandler(req, res).then((handled) => (handled ? undefined : next()), next);
   });
   app.all(/^\/api\/v1\/accounts(\/.*)?$/, (req, res, next) => {
     deps.accountsHandler(req, res).catch(next);
   });
   app.get("/healthz", (_req, res) => {
-    res
-      .status(draining ? 503 : 200)
-      .json({ status: draining ? "draining" : "ok" });
+    res.status(draining ? 503 : 200).json({ status: draining ? "draining" : "ok" });
   });
   app.get("/metrics", async (_req, res, next) => {
     try {
@@ -185,20 +156,11 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     const dir = deps.graphiqlDir;
     app.get("/graphql", (req, res, next) => {
       // Browsers navigating here get the playground; GraphQL clients (GET with Accept JSON) get GraphQL.
-      if (
-        req.accepts([
-          "application/json",
-          "application/graphql-response+json",
-          "text/html",
-        ]) !== "text/html"
-      )
+      if (req.accepts(["application/json", "application/graphql-response+json", "text/html"]) !== "text/html")
         return next();
       res.sendFile(join(dir, "index.html"));
     });
-    app.use(
-      "/graphiql",
-      express.static(dir, { index: false, fallthrough: false }),
-    );
+    app.use("/graphiql", express.static(dir, { index: false, fallthrough: false }));
   }
   app.use(
     "/graphql",
@@ -206,24 +168,18 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<ApiContext> => {
         const { requestId, log } = requestInfo(res);
-        const auth = await authenticate(
-          platform.tokens,
-          res.req.headers.authorization,
-          log,
-        );
+        const auth = await authenticate(platform.tokens, res.req.headers.authorization, log);
         return { requestId, logger: log, ...auth, services, platform };
       },
     }),
   );
   app.use((req, res) => {
-    res
-      .status(404)
-      .json({
-        error: {
-          code: "NOT_FOUND",
-          message: `Nothing at ${req.method} ${req.path}`,
-        },
-      });
+    res.status(404).json({
+      error: {
+        code: "NOT_FOUND",
+        message: `Nothing at ${req.method} ${req.path}`,
+      },
+    });
   });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = httpStatusOf(err);
@@ -266,10 +222,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         // The drain plugin stops accepting connections and waits for requests in flight;
         // the drain hook beside it closes the WebSocket clients.
         await apollo.stop();
-        if (httpServer.listening)
-          await new Promise<void>((resolve) =>
-            httpServer.close(() => resolve()),
-          );
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         logger.info("API stopped");
       })()),
   };
@@ -278,10 +231,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 function httpStatusOf(err: unknown): number {
   if (typeof err === "object" && err !== null) {
     const status =
-      (err as { status?: unknown; statusCode?: unknown }).status ??
-      (err as { statusCode?: unknown }).statusCode;
-    if (typeof status === "number" && status >= 400 && status < 600)
-      return status;
+      (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 600) return status;
   }
   return 500;
 }

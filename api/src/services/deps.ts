@@ -6,11 +6,7 @@ import type { Logger } from "pino";
 /** The parts of the extraction engine the API needs: probing uploads and checking a plan against them. */
 export interface ExtractionEngine {
   probe(path: string): Promise<ProbeResult>;
-  validatePlan(
-    options: ExtractionOptions,
-    probe: ProbeResult,
-    limits: ExtractionLimits,
-  ): PlanValidation;
+  validatePlan(options: ExtractionOptions, probe: ProbeResult, limits: ExtractionLimits): PlanValidation;
 }
 
 export interface ServiceLimits {
@@ -21,10 +17,7 @@ export interface ServiceLimits {
 }
 
 export interface ServiceDeps {
-  readonly platform: Pick<
-    Platform,
-    "videos" | "jobs" | "blobs" | "extractionQueue" | "jobEvents"
-  >;
+  readonly platform: Pick<Platform, "videos" | "jobs" | "blobs" | "extractionQueue" | "jobEvents">;
   readonly engine: ExtractionEngine;
   readonly limits: ServiceLimits;
   readonly logger: Logger;

@@ -31,10 +31,7 @@ export function sanitizeFilename(raw: string): string | null {
 /** `clip.final.mp4` -> `clip.final`, used to name the frames archive. */
 export function basenameWithoutExtension(filename: string): string {
   const ext = extname(filename);
-  const stem =
-    ext.length > 0 && ext.length < filename.length
-      ? filename.slice(0, -ext.length)
-      : filename;
+  const stem = ext.length > 0 && ext.length < filename.length ? filename.slice(0, -ext.length) : filename;
   return stem.length > 0 ? stem : "video";
 }
 

@@ -14,16 +14,10 @@ export {
   MAX_FILENAME_LENGTH,
 } from "./filename.js";
 export { firstJobId } from "./job-lifecycle.js";
-export type {
-  CreateVideoUploadInput,
-  CreateVideoUploadResult,
-  CompleteVideoUploadResult,
-} from "./upload.service.js";
+export type { CreateVideoUploadInput, CreateVideoUploadResult, CompleteVideoUploadResult } from "./upload.service.js";
 export type { JobResultData } from "./job.service.js";
 
-type Bound<F> = F extends (deps: ServiceDeps, ...args: infer A) => infer R
-  ? (...args: A) => R
-  : never;
+type Bound<F> = F extends (deps: ServiceDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
 /** The application services with their dependencies bound: what resolvers call. */
 export interface Services {
@@ -45,12 +39,9 @@ export interface Services {
 
 export function createServices(deps: ServiceDeps): Services {
   return {
-    createVideoUpload: (ownerId, input) =>
-      uploads.createVideoUpload(deps, ownerId, input),
-    completeVideoUpload: (ownerId, input) =>
-      uploads.completeVideoUpload(deps, ownerId, input),
-    startExtraction: (ownerId, input) =>
-      jobs.startExtraction(deps, ownerId, input),
+    createVideoUpload: (ownerId, input) => uploads.createVideoUpload(deps, ownerId, input),
+    completeVideoUpload: (ownerId, input) => uploads.completeVideoUpload(deps, ownerId, input),
+    startExtraction: (ownerId, input) => jobs.startExtraction(deps, ownerId, input),
     cancelJob: (ownerId, input) => jobs.cancelJob(deps, ownerId, input),
     retryJob: (ownerId, input) => jobs.retryJob(deps, ownerId, input),
     deleteVideo: (ownerId, input) => videos.deleteVideo(deps, ownerId, input),

@@ -1,40 +1,23 @@
 import { createHash } from "node:crypto";
-import {
-  isDomainError,
-  toJobSnapshot,
-  type ExtractionOptions,
-  type Job,
-  type Video,
-} from "@vp/schema";
+import { isDomainError, toJobSnapshot, type ExtractionOptions, type Job, type Video } from "@vp/schema";
 import { ExtractionError, type ProbeResult } from "@vp/worker/engine/types";
 import type { ServiceDeps } from "./deps.js";
-import {
-  optionProblems,
-  userError,
-  type UserErrorData,
-} from "./user-errors.js";
+import { optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export type ProbeOutcome =
-  | { readonly ok: true; readonly probe: ProbeResult }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly probe: ProbeResult } | { readonly ok: false; readonly reason: string };
 
 /**
  * Probes the stored original. An ExtractionError is the file's fault (its message is meant for
  * users); anything else is ours and propagates.
  */
-export async function probeVideo(
-  deps: ServiceDeps,
-  video: Video,
-): Promise<ProbeOutcome> {
+export async function probeVideo(deps: ServiceDeps, video: Video): Promise<ProbeOutcome> {
   const file = await deps.platform.blobs.videos.openAsFile(video.blobKey);
   try {
     return { ok: true, probe: await deps.engine.probe(file.path) };
   } catch (e) {
     if (e instanceof ExtractionError) {
-      deps.logger.info(
-        { videoId: video.id, code: e.code, diagnostics: e.diagnostics },
-        "probe refused the upload",
-      );
+      deps.logger.info({ videoId: video.id, code: e.code, diagnostics: e.diagnostics }, "probe refused the upload");
       return { ok: false, reason: e.message };
     }
     throw e;
@@ -61,21 +44,14 @@ export async function enqueueJob(deps: ServiceDeps, job: Job): Promise<void> {
 }
 
 /** Live news is best effort (state is durable in the repositories): a failed publish is logged, not fatal. */
-export async function publishJob(
-  deps: ServiceDeps,
-  job: Job,
-  videoFilename: string,
-): Promise<void> {
+export async function publishJob(deps: ServiceDeps, job: Job, videoFilename: string): Promise<void> {
   try {
     await deps.platform.jobEvents.publish({
       job: toJobSnapshot(job),
       videoFilename,
     });
   } catch (e) {
-    deps.logger.warn(
-      { err: e, jobId: job.id },
-      "could not publish a job event",
-    );
+    deps.logger.warn({ err: e, jobId: job.id }, "could not publish a job event");
   }
 }
 
@@ -109,10 +85,7 @@ export async function createAndQueueJob(
     });
   } catch (e) {
     if (!isDomainError(e, "ALREADY_EXISTS")) throw e;
-    const existing = await deps.platform.jobs.findForOwner(
-      video.ownerId,
-      jobId,
-    );
+    const existing = await deps.platform.jobs.findForOwner(video.ownerId, jobId);
     if (existing === null) throw e;
     // Someone else created it a moment ago; queueing again is harmless (dedupe key).
     if (existing.status === "QUEUED") await enqueueJob(deps, existing);
@@ -123,12 +96,5 @@ export async function createAndQueueJob(
   return { job, userErrors: [] };
 }
 
-export const unreadableVideo = (
-  reason: string | null,
-  field: readonly string[],
-): UserErrorData =>
-  userError(
-    "UNREADABLE_VIDEO",
-    reason ?? "The file could not be read as a video.",
-    field,
-  );
+export const unreadableVideo = (reason: string | null, field: readonly string[]): UserErrorData =>
+  userError("UNREADABLE_VIDEO", reason ?? "The file could not be read as a video.", field);

@@ -1,25 +1,9 @@
-import {
-  isDomainError,
-  type Job,
-  type JobStatus,
-  type Video,
-} from "@vp/schema";
+import { isDomainError, type Job, type JobStatus, type Video } from "@vp/schema";
 import { newId } from "@vp/schema";
 import type { ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
-import {
-  createAndQueueJob,
-  enqueueJob,
-  probeVideo,
-  publishJob,
-  unreadableVideo,
-} from "./job-lifecycle.js";
-import {
-  notFound,
-  optionProblems,
-  userError,
-  type UserErrorData,
-} from "./user-errors.js";
+import { createAndQueueJob, enqueueJob, probeVideo, publishJob, unreadableVideo } from "./job-lifecycle.js";
+import { notFound, optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export interface JobResultData {
   readonly job: Job | null;
@@ -39,8 +23,7 @@ export async function startExtraction(
   },
 ): Promise<JobResultData> {
   const video = await deps.platform.videos.findForOwner(ownerId, input.videoId);
-  if (video === null)
-    return { job: null, userErrors: [notFound("video", VIDEO_ID_FIELD)] };
+  if (video === null) return { job: null, userErrors: [notFound("video", VIDEO_ID_FIELD)] };
   const options = parseExtractionInput(input.extraction, deps.limits.maxFrames);
   if (!options.ok)
     return {
@@ -70,10 +53,7 @@ export async function startExtraction(
       job: null,
       userErrors: [unreadableVideo(probed.reason, VIDEO_ID_FIELD)],
     };
-  return createAndQueueJob(deps, video, options.value, probed.probe, newId(), [
-    "input",
-    "extraction",
-  ]);
+  return createAndQueueJob(deps, video, options.value, probed.probe, newId(), ["input", "extraction"]);
 }
 
 const LIVE: readonly JobStatus[] = ["QUEUED", "RUNNING"];
@@ -86,8 +66,7 @@ export async function cancelJob(
   input: { readonly jobId: string },
 ): Promise<JobResultData> {
   const job = await deps.platform.jobs.findForOwner(ownerId, input.jobId);
-  if (job === null)
-    return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
+  if (job === null) return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
   if (!LIVE.includes(job.status))
     return {
       job,
@@ -103,8 +82,7 @@ export async function cancelJob(
       retryable: true,
     },
   });
-  if ("userError" in outcome)
-    return { job: outcome.current, userErrors: [outcome.userError] };
+  if ("userError" in outcome) return { job: outcome.current, userErrors: [outcome.userError] };
   await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
   return { job: outcome.job, userErrors: [] };
 }
@@ -116,8 +94,7 @@ export async function retryJob(
   input: { readonly jobId: string },
 ): Promise<JobResultData> {
   const job = await deps.platform.jobs.findForOwner(ownerId, input.jobId);
-  if (job === null)
-    return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
+  if (job === null) return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
   if (!RETRYABLE.includes(job.status))
     return {
       job,
@@ -132,19 +109,16 @@ export async function retryJob(
     startedAt: null,
     finishedAt: null,
   });
-  if ("userError" in outcome)
-    return { job: outcome.current, userErrors: [outcome.userError] };
+  if ("userError" in outcome) return { job: outcome.current, userErrors: [outcome.userError] };
   await enqueueJob(deps, outcome.job);
   await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
   return { job: outcome.job, userErrors: [] };
 }
 
 function illegal(job: Job, verb: string, allowed: string): UserErrorData {
-  return userError(
-    "ILLEGAL_TRANSITION",
-    `The job is ${job.status}: only ${allowed} job can be ${verb}.`,
-    [...JOB_ID_FIELD],
-  );
+  return userError("ILLEGAL_TRANSITION", `The job is ${job.status}: only ${allowed} job can be ${verb}.`, [
+    ...JOB_ID_FIELD,
+  ]);
 }
 
 /**
@@ -162,28 +136,19 @@ async function transition(
       job: await deps.platform.jobs.update(job.id, { status: from }, patch),
     };
   } catch (e) {
-    if (
-      !isDomainError(e, "STALE_UPDATE") &&
-      !isDomainError(e, "ILLEGAL_TRANSITION")
-    )
-      throw e;
+    if (!isDomainError(e, "STALE_UPDATE") && !isDomainError(e, "ILLEGAL_TRANSITION")) throw e;
     const current = await deps.platform.jobs.findForOwner(job.ownerId, job.id);
     const status = current?.status ?? "deleted";
     return {
       current,
-      userError: userError(
-        "STALE_UPDATE",
-        `The job changed meanwhile (it is now ${status}); nothing was done.`,
-        [...JOB_ID_FIELD],
-      ),
+      userError: userError("STALE_UPDATE", `The job changed meanwhile (it is now ${status}); nothing was done.`, [
+        ...JOB_ID_FIELD,
+      ]),
     };
   }
 }
 
 export async function filenameOf(deps: ServiceDeps, job: Job): Promise<string> {
-  const video: Video | null = await deps.platform.videos.findForOwner(
-    job.ownerId,
-    job.videoId,
-  );
+  const video: Video | null = await deps.platform.videos.findForOwner(job.ownerId, job.videoId);
   return video?.filename ?? "video";
 }

@@ -2,17 +2,11 @@ import type { Job, JobStatus, Page, Video, VideoStatus } from "@vp/schema";
 import type { ServiceDeps } from "./deps.js";
 
 /** Owner-scoped reads: another owner's id answers null, exactly like an unknown one. */
-export const getVideo = (
-  deps: ServiceDeps,
-  ownerId: string,
-  id: string,
-): Promise<Video | null> => deps.platform.videos.findForOwner(ownerId, id);
+export const getVideo = (deps: ServiceDeps, ownerId: string, id: string): Promise<Video | null> =>
+  deps.platform.videos.findForOwner(ownerId, id);
 
-export const getJob = (
-  deps: ServiceDeps,
-  ownerId: string,
-  id: string,
-): Promise<Job | null> => deps.platform.jobs.findForOwner(ownerId, id);
+export const getJob = (deps: ServiceDeps, ownerId: string, id: string): Promise<Job | null> =>
+  deps.platform.jobs.findForOwner(ownerId, id);
 
 export const listVideos = (
   deps: ServiceDeps,
@@ -35,8 +29,5 @@ export const listJobs = (
   },
 ): Promise<Page<Job>> => deps.platform.jobs.listForOwner(ownerId, query);
 
-export const latestJob = (
-  deps: ServiceDeps,
-  ownerId: string,
-  videoId: string,
-): Promise<Job | null> => deps.platform.jobs.latestForVideo(ownerId, videoId);
+export const latestJob = (deps: ServiceDeps, ownerId: string, videoId: string): Promise<Job | null> =>
+  deps.platform.jobs.latestForVideo(ownerId, videoId);

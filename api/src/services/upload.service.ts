@@ -2,11 +2,7 @@ import { isDomainError, newId, type Job, type Video } from "@vp/schema";
 import type { UploadTarget as PortUploadTarget } from "@vp/platform/ports/index";
 import { UPLOAD_EXPIRES_IN_SECONDS, type ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
-import {
-  blobKeySegment,
-  normalizeVideoContentType,
-  sanitizeFilename,
-} from "./filename.js";
+import { blobKeySegment, normalizeVideoContentType, sanitizeFilename } from "./filename.js";
 import {
   createAndQueueJob,
   enqueueJob,
@@ -15,12 +11,7 @@ import {
   unreadableVideo,
   type ProbeOutcome,
 } from "./job-lifecycle.js";
-import {
-  notFound,
-  optionProblems,
-  userError,
-  type UserErrorData,
-} from "./user-errors.js";
+import { notFound, optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export interface CreateVideoUploadInput {
   readonly filename: string;
@@ -50,48 +41,25 @@ export async function createVideoUpload(
   const userErrors: UserErrorData[] = [];
   const filename = sanitizeFilename(input.filename);
   if (filename === null)
-    userErrors.push(
-      userError("VALIDATION", "must contain at least one usable character", [
-        "input",
-        "filename",
-      ]),
-    );
+    userErrors.push(userError("VALIDATION", "must contain at least one usable character", ["input", "filename"]));
   const contentType = normalizeVideoContentType(input.contentType);
   if (contentType === null)
     userErrors.push(
-      userError(
-        "VALIDATION",
-        "must be a video type (video/*) or application/octet-stream",
-        ["input", "contentType"],
-      ),
+      userError("VALIDATION", "must be a video type (video/*) or application/octet-stream", ["input", "contentType"]),
     );
   const { maxUploadBytes, maxFrames } = deps.limits;
   if (!Number.isSafeInteger(input.sizeBytes) || input.sizeBytes < 1)
+    userErrors.push(userError("VALIDATION", "must be a whole number of bytes, at least 1", ["input", "sizeBytes"]));
+  else if (input.sizeBytes > maxUploadBytes)
     userErrors.push(
-      userError("VALIDATION", "must be a whole number of bytes, at least 1", [
+      userError("PAYLOAD_TOO_LARGE", `must be at most ${maxUploadBytes} bytes (the server's upload limit)`, [
         "input",
         "sizeBytes",
       ]),
     );
-  else if (input.sizeBytes > maxUploadBytes)
-    userErrors.push(
-      userError(
-        "PAYLOAD_TOO_LARGE",
-        `must be at most ${maxUploadBytes} bytes (the server's upload limit)`,
-        ["input", "sizeBytes"],
-      ),
-    );
   const options = parseExtractionInput(input.extraction, maxFrames);
-  if (!options.ok)
-    userErrors.push(
-      ...optionProblems(options.problems, ["input", "extraction"]),
-    );
-  if (
-    userErrors.length > 0 ||
-    filename === null ||
-    contentType === null ||
-    !options.ok
-  )
+  if (!options.ok) userErrors.push(...optionProblems(options.problems, ["input", "extraction"]));
+  if (userErrors.length > 0 || filename === null || contentType === null || !options.ok)
     return { video: null, upload: null, userErrors };
 
   const id = newId();
@@ -104,14 +72,11 @@ export async function createVideoUpload(
     blobKey: `${ownerId}/${id}/${blobKeySegment(filename)}`,
     extraction: options.value,
   });
-  const upload = await deps.platform.blobs.videos.createUploadTarget(
-    video.blobKey,
-    {
-      contentType,
-      sizeBytes: video.sizeBytes,
-      expiresInSeconds: UPLOAD_EXPIRES_IN_SECONDS,
-    },
-  );
+  const upload = await deps.platform.blobs.videos.createUploadTarget(video.blobKey, {
+    contentType,
+    sizeBytes: video.sizeBytes,
+    expiresInSeconds: UPLOAD_EXPIRES_IN_SECONDS,
+  });
   return { video, upload, userErrors: [] };
 }
 
@@ -184,11 +149,7 @@ export async function completeVideoUpload(
     );
   } catch (e) {
     // A concurrent completion won the race: answer from the state it left.
-    if (
-      raceRetries > 0 &&
-      (isDomainError(e, "STALE_UPDATE") ||
-        isDomainError(e, "ILLEGAL_TRANSITION"))
-    )
+    if (raceRetries > 0 && (isDomainError(e, "STALE_UPDATE") || isDomainError(e, "ILLEGAL_TRANSITION")))
       return completeVideoUpload(deps, ownerId, input, raceRetries - 1);
     throw e;
   }
@@ -201,9 +162,7 @@ export async function completeVideoUpload(
   return ensureFirstJob(deps, updated, probed);
 }
 
-function stripProbe(
-  probed: Extract<ProbeOutcome, { ok: true }>,
-): Video["metadata"] {
+function stripProbe(probed: Extract<ProbeOutcome, { ok: true }>): Video["metadata"] {
   const p = probed.probe;
   return {
     durationSeconds: p.durationSeconds,
@@ -236,13 +195,9 @@ async function ensureFirstJob(
       job: null,
       userErrors: [unreadableVideo(outcome.reason, VIDEO_ID_FIELD)],
     };
-  const { job, userErrors } = await createAndQueueJob(
-    deps,
-    video,
-    video.extraction,
-    outcome.probe,
-    jobId,
-    ["input", "extraction"],
-  );
+  const { job, userErrors } = await createAndQueueJob(deps, video, video.extraction, outcome.probe, jobId, [
+    "input",
+    "extraction",
+  ]);
   return { video, job, userErrors };
 }

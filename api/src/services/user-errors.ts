@@ -18,17 +18,9 @@ export const userError = (
   code,
 });
 
-export const notFound = (
-  what: "video" | "job",
-  field: readonly string[],
-): UserErrorData =>
+export const notFound = (what: "video" | "job", field: readonly string[]): UserErrorData =>
   userError("NOT_FOUND", `No ${what} with this id exists.`, field);
 
 /** Option problems come with paths relative to the options object; root them at the mutation input. */
-export const optionProblems = (
-  problems: readonly FieldProblem[],
-  root: readonly string[],
-): UserErrorData[] =>
-  problems.map((p) =>
-    userError("VALIDATION", p.message, [...root, ...p.field]),
-  );
+export const optionProblems = (problems: readonly FieldProblem[], root: readonly string[]): UserErrorData[] =>
+  problems.map((p) => userError("VALIDATION", p.message, [...root, ...p.field]));

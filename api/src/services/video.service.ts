@@ -54,20 +54,13 @@ export async function deleteVideo(
       await publishJob(deps, cancelled, video.filename);
     } catch (e) {
       // Finished meanwhile: its archive (if any) is deleted below from a fresh read.
-      if (
-        !isDomainError(e, "STALE_UPDATE") &&
-        !isDomainError(e, "ILLEGAL_TRANSITION")
-      )
-        throw e;
+      if (!isDomainError(e, "STALE_UPDATE") && !isDomainError(e, "ILLEGAL_TRANSITION")) throw e;
     }
   }
 
   await blobs.videos.delete(video.blobKey);
   for (const job of all) {
-    const fresh =
-      job.status === "QUEUED" || job.status === "RUNNING"
-        ? await jobs.findById(job.id)
-        : job;
+    const fresh = job.status === "QUEUED" || job.status === "RUNNING" ? await jobs.findById(job.id) : job;
     if (fresh?.result) await blobs.archives.delete(fresh.result.archiveKey);
   }
   await videos.deleteForOwner(ownerId, video.id);

@@ -3,37 +3,20 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import {
-  createLocalPlatform,
-  type LocalPlatform,
-} from "@vp/platform/local/local-platform";
+import { createLocalPlatform, type LocalPlatform } from "@vp/platform/local/local-platform";
 import { probe, validatePlan } from "@vp/worker/engine/index";
-import {
-  execute,
-  parse,
-  subscribe,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from "graphql";
+import { execute, parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { pino } from "pino";
 import { buildApiSchema } from "../../src/graphql/build-schema.js";
 import type { ApiContext } from "../../src/graphql/context.js";
-import {
-  createServices,
-  type ExtractionEngine,
-  type Services,
-} from "../../src/services/index.js";
+import { createServices, type ExtractionEngine, type Services } from "../../src/services/index.js";
 
 const run = promisify(execFile);
 
 export const silentLogger = pino({ level: "silent" });
 
 /** A tiny real H.264 video (160x120, 10 fps, `seconds` long) made with ffmpeg. */
-export async function makeTinyVideo(
-  dir: string,
-  name = "tiny.mp4",
-  seconds = 2,
-): Promise<Buffer> {
+export async function makeTinyVideo(dir: string, name = "tiny.mp4", seconds = 2): Promise<Buffer> {
   const path = join(dir, name);
   await run("ffmpeg", [
     "-v",
@@ -68,11 +51,7 @@ export interface TestEnv {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<ExecutionResult<T>>;
-  sub(
-    userId: string | null,
-    query: string,
-    variables?: Record<string, unknown>,
-  ): ReturnType<typeof subscribe>;
+  sub(userId: string | null, query: string, variables?: Record<string, unknown>): ReturnType<typeof subscribe>;
   close(): Promise<void>;
 }
 
@@ -131,11 +110,7 @@ export async function createTestEnv(
     services,
     engine,
     context,
-    exec: async <T>(
-      userId: string | null,
-      query: string,
-      variables?: Record<string, unknown>,
-    ) =>
+    exec: async <T>(userId: string | null, query: string, variables?: Record<string, unknown>) =>
       (await execute({
         schema,
         document: parse(query),
@@ -157,16 +132,9 @@ export async function createTestEnv(
 }
 
 /** Narrows a field of `data` that the test expects to be present. */
-export function dataOf<T>(
-  result: ExecutionResult<Record<string, unknown>>,
-  field: string,
-): T {
-  if (result.errors?.length)
-    throw new Error(
-      `unexpected errors: ${result.errors.map((e) => e.message).join("; ")}`,
-    );
+export function dataOf<T>(result: ExecutionResult<Record<string, unknown>>, field: string): T {
+  if (result.errors?.length) throw new Error(`unexpected errors: ${result.errors.map((e) => e.message).join("; ")}`);
   const value = result.data?.[field];
-  if (value === undefined || value === null)
-    throw new Error(`no data.${field}`);
+  if (value === undefined || value === null) throw new Error(`no data.${field}`);
   return value as T;
 }

@@ -41,17 +41,10 @@ export async function createUpload(
   userId: string,
   input: Record<string, unknown>,
 ): Promise<CreatedUpload> {
-  return dataOf<CreatedUpload>(
-    await env.exec(userId, CREATE_UPLOAD, { input }),
-    "createVideoUpload",
-  );
+  return dataOf<CreatedUpload>(await env.exec(userId, CREATE_UPLOAD, { input }), "createVideoUpload");
 }
 
-export async function complete(
-  env: TestEnv,
-  userId: string,
-  videoId: string,
-): Promise<CompletedUpload> {
+export async function complete(env: TestEnv, userId: string, videoId: string): Promise<CompletedUpload> {
   return dataOf<CompletedUpload>(
     await env.exec(userId, COMPLETE_UPLOAD, { input: { videoId } }),
     "completeVideoUpload",
@@ -75,8 +68,7 @@ export async function uploadVideo(
     sizeBytes: bytes.length,
     ...(extraction ? { extraction } : {}),
   });
-  if (created.video === null)
-    throw new Error(`upload refused: ${JSON.stringify(created.userErrors)}`);
+  if (created.video === null) throw new Error(`upload refused: ${JSON.stringify(created.userErrors)}`);
   const video = await env.platform.videos.findById(rawId(created.video.id));
   if (video === null) throw new Error("video record missing");
   await env.platform.blobs.videos.put(video.blobKey, bytes, {

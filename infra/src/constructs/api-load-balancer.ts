@@ -38,7 +38,11 @@ export class ApiLoadBalancer extends Construct {
       allowAllOutbound: false,
     });
     // Both the VPC link ENIs and CloudFront's VPC-origin ENIs live in this VPC's private subnets.
-    this.securityGroup.addIngressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(80), "VPC link and CloudFront VPC origin");
+    this.securityGroup.addIngressRule(
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(80),
+      "VPC link and CloudFront VPC origin",
+    );
     Validations.of(this.securityGroup).acknowledge({
       id: "AwsSolutions-EC23",
       reason: "The only ingress is port 80 from this VPC's own CIDR (a token nag cannot resolve); the ALB is internal.",
@@ -73,8 +77,15 @@ export class ApiLoadBalancer extends Construct {
     this.listener.addAction("HideMetrics", {
       priority: 10,
       conditions: [elbv2.ListenerCondition.pathPatterns(["/metrics", "/metrics/*"])],
-      action: elbv2.ListenerAction.fixedResponse(404, { contentType: "application/json", messageBody: '{"error":{"code":"NOT_FOUND"}}' }),
+      action: elbv2.ListenerAction.fixedResponse(404, {
+        contentType: "application/json",
+        messageBody: '{"error":{"code":"NOT_FOUND"}}',
+      }),
     });
-    this.securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpc.vpcCidrBlock), ec2.Port.tcp(this.targetPort), "to API pods");
+    this.securityGroup.addEgressRule(
+      ec2.Peer.ipv4(props.vpc.vpcCidrBlock),
+      ec2.Port.tcp(this.targetPort),
+      "to API pods",
+    );
   }
 }

@@ -12,8 +12,16 @@ import type { Naming } from "../stage.js";
 
 /** Chart versions, pinned; bump deliberately (`helm search repo <chart> --versions`). */
 export const CHARTS = {
-  metricsServer: { repository: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.12.2" },
-  clusterAutoscaler: { repository: "https://kubernetes.github.io/autoscaler", chart: "cluster-autoscaler", version: "9.46.6" },
+  metricsServer: {
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    version: "3.12.2",
+  },
+  clusterAutoscaler: {
+    repository: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    version: "9.46.6",
+  },
   keda: { repository: "https://kedacore.github.io/charts", chart: "keda", version: "2.17.2" },
   externalSecrets: { repository: "https://charts.external-secrets.io", chart: "external-secrets", version: "0.18.2" },
   kubePrometheusStack: {
@@ -84,7 +92,8 @@ export class PlatformCluster extends Construct {
     });
     Validations.of(this.cluster).acknowledge({
       id: "CloudFormation-Validate::W9009",
-      reason: "aws-eks-v2 writes EncryptionConfig.Resources itself (secrets envelope encryption); the property still works.",
+      reason:
+        "aws-eks-v2 writes EncryptionConfig.Resources itself (secrets envelope encryption); the property still works.",
     });
     this.nodegroup = this.cluster.addNodegroupCapacity("Nodes", {
       nodegroupName: n.name("nodes"),
@@ -104,7 +113,12 @@ export class PlatformCluster extends Construct {
       sa.node.addDependency(this.namespaces);
       return sa;
     };
-    const chart = (idPart: string, c: (typeof CHARTS)[keyof typeof CHARTS], namespace: string, values: Record<string, unknown>) =>
+    const chart = (
+      idPart: string,
+      c: (typeof CHARTS)[keyof typeof CHARTS],
+      namespace: string,
+      values: Record<string, unknown>,
+    ) =>
       this.cluster.addHelmChart(idPart, {
         ...c,
         release: c.chart,

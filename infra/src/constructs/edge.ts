@@ -25,7 +25,13 @@ export interface EdgeProps {
 }
 
 /** Paths the HTTP API sends to the load balancer (API pods) through the VPC link. */
-export const ALB_ROUTES = ["/graphql", "/api/videos", "/api/videos/{proxy+}", "/graphiql/{proxy+}", "/healthz"] as const;
+export const ALB_ROUTES = [
+  "/graphql",
+  "/api/videos",
+  "/api/videos/{proxy+}",
+  "/graphiql/{proxy+}",
+  "/healthz",
+] as const;
 /** Paths the HTTP API sends to the accounts Lambda. */
 export const ACCOUNT_ROUTES = ["/api/v1/accounts/{proxy+}"] as const;
 
@@ -74,9 +80,11 @@ export class Edge extends Construct {
     });
 
     const toAlb = new integrations.HttpAlbIntegration("Alb", props.loadBalancer.listener, { vpcLink: this.vpcLink });
-    for (const path of ALB_ROUTES) this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: toAlb });
+    for (const path of ALB_ROUTES)
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: toAlb });
     const toAccounts = new integrations.HttpLambdaIntegration("Accounts", props.accountsFunction);
-    for (const path of ACCOUNT_ROUTES) this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: toAccounts });
+    for (const path of ACCOUNT_ROUTES)
+      this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.ANY], integration: toAccounts });
 
     this.distribution = new cloudfront.Distribution(this, "Realtime", {
       comment: `${props.naming.name("realtime")}: GraphQL over WebSocket`,
@@ -99,7 +107,8 @@ export class Edge extends Construct {
       if (route instanceof apigwv2.HttpRoute) {
         Validations.of(route).acknowledge({
           id: "AwsSolutions-APIG4",
-          reason: "Authorization happens in the service: GraphQL checks the Cognito bearer token per field (@Authorized), and the accounts routes are sign-up/log-in themselves.",
+          reason:
+            "Authorization happens in the service: GraphQL checks the Cognito bearer token per field (@Authorized), and the accounts routes are sign-up/log-in themselves.",
         });
       }
     }
@@ -109,7 +118,8 @@ export class Edge extends Construct {
     });
     Validations.of(this.distribution).acknowledge({
       id: "AwsSolutions-CFR2",
-      reason: "WAF (about 5 USD/month + per request) is an opt-in for prod; the ALB is private and API Gateway throttles HTTP.",
+      reason:
+        "WAF (about 5 USD/month + per request) is an opt-in for prod; the ALB is private and API Gateway throttles HTTP.",
     });
     Validations.of(this.distribution).acknowledge({
       id: "AwsSolutions-CFR3",
@@ -117,7 +127,8 @@ export class Edge extends Construct {
     });
     Validations.of(this.distribution).acknowledge({
       id: "AwsSolutions-CFR4",
-      reason: "The default *.cloudfront.net certificate only offers TLSv1; a custom domain and certificate lift this (see infra/README.md).",
+      reason:
+        "The default *.cloudfront.net certificate only offers TLSv1; a custom domain and certificate lift this (see infra/README.md).",
     });
   }
 

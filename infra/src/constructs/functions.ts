@@ -59,6 +59,10 @@ export class WorkspaceFunction extends Construct {
         banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
       },
     });
-    acknowledge(this.fn, "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.", "AwsSolutions-IAM5[Resource::*]");
+    acknowledge(
+      this.fn,
+      "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.",
+      "AwsSolutions-IAM5[Resource::*]",
+    );
   }
 }

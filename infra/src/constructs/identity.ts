@@ -59,7 +59,8 @@ export class Identity extends Construct {
     });
     Validations.of(this.userPool).acknowledge({
       id: "AwsSolutions-COG1",
-      reason: "Length-only policy (>= 8) on purpose: it matches the local mode and NIST 800-63B; composition rules lower real strength.",
+      reason:
+        "Length-only policy (>= 8) on purpose: it matches the local mode and NIST 800-63B; composition rules lower real strength.",
     });
     Validations.of(this.userPool).acknowledge({
       id: "AwsSolutions-COG2",
@@ -71,7 +72,8 @@ export class Identity extends Construct {
     });
     Validations.of(this.userPool).acknowledge({
       id: "AwsSolutions-COG3",
-      reason: "Threat protection needs the Plus feature plan (priced per MAU); the accounts Lambda rate-limits sign-in attempts itself.",
+      reason:
+        "Threat protection needs the Plus feature plan (priced per MAU); the accounts Lambda rate-limits sign-in attempts itself.",
     });
   }
 

@@ -90,7 +90,12 @@ export class MediaBuckets extends Construct {
    * can never write an archive.
    */
   grantApi(grantee: iam.IGrantable): void {
-    this.grantObjects(grantee, this.videos, ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]);
+    this.grantObjects(grantee, this.videos, [
+      "s3:PutObject",
+      "s3:GetObject",
+      "s3:DeleteObject",
+      "s3:AbortMultipartUpload",
+    ]);
     this.grantObjects(grantee, this.archives, ["s3:GetObject", "s3:DeleteObject"]);
   }
 

@@ -43,7 +43,8 @@ export class RuntimeSecrets extends Construct {
     });
     Validations.of(this.grafanaAdmin).acknowledge({
       id: "AwsSolutions-SMG4",
-      reason: "Grafana reads the admin password only at start; rotate by `aws secretsmanager put-secret-value` and a rollout (README).",
+      reason:
+        "Grafana reads the admin password only at start; rotate by `aws secretsmanager put-secret-value` and a rollout (README).",
     });
   }
 

@@ -29,7 +29,11 @@ export class ServiceWorkloads extends Construct {
     super(scope, id);
     const { cluster } = props.platform;
     const account = (idPart: string, name: string) => {
-      const sa = cluster.addServiceAccount(idPart, { name, namespace: APP_NAMESPACE, identityType: eks.IdentityType.POD_IDENTITY });
+      const sa = cluster.addServiceAccount(idPart, {
+        name,
+        namespace: APP_NAMESPACE,
+        identityType: eks.IdentityType.POD_IDENTITY,
+      });
       sa.node.addDependency(props.platform.namespaces);
       return sa;
     };
@@ -51,7 +55,13 @@ export class ServiceWorkloads extends Construct {
       }),
     );
     // CRDs (ExternalSecret, ScaledObject, ServiceMonitor, TargetGroupBinding) must exist first.
-    this.manifest.node.addDependency(stores, props.platform.keda, props.platform.monitoring, this.apiAccount, this.workerAccount);
+    this.manifest.node.addDependency(
+      stores,
+      props.platform.keda,
+      props.platform.monitoring,
+      this.apiAccount,
+      this.workerAccount,
+    );
     const alb = cluster.albController;
     if (alb) this.manifest.node.addDependency(alb);
   }

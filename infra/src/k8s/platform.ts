@@ -15,7 +15,10 @@ export function namespaceObjects(): K8sObject[] {
     namespace(APP_NAMESPACE),
     ...ADDON_NAMESPACES.map((n) => namespace(n, { "pod-security.kubernetes.io/enforce": "baseline" })),
     // node-exporter needs host access, so monitoring cannot run under the restricted profile.
-    { ...namespace(MONITORING_NAMESPACE), metadata: { name: MONITORING_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } } },
+    {
+      ...namespace(MONITORING_NAMESPACE),
+      metadata: { name: MONITORING_NAMESPACE, labels: { "pod-security.kubernetes.io/enforce": "privileged" } },
+    },
   ];
 }
 
@@ -47,7 +50,11 @@ export function dashboardObject(dashboardJson: string): K8sObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: "video-processor-dashboard", namespace: MONITORING_NAMESPACE, labels: { grafana_dashboard: "1" } },
+    metadata: {
+      name: "video-processor-dashboard",
+      namespace: MONITORING_NAMESPACE,
+      labels: { grafana_dashboard: "1" },
+    },
     data: { "video-processor.json": dashboardJson },
   };
 }

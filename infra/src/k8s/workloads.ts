@@ -49,7 +49,12 @@ const hardenedContainer = {
 
 function podSpreading(name: string) {
   return [
-    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector(name) } },
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selector(name) },
+    },
   ];
 }
 
@@ -59,7 +64,10 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
   const metricsPort = spec.workerMetricsPort ?? 9100;
   const workerGrace = spec.workerShutdownGraceSeconds ?? 60;
   const envFrom = [{ configMapRef: { name: "vp-config" } }, { secretRef: { name: "vp-runtime" } }];
-  const tmp = { volumes: [{ name: "tmp", emptyDir: { sizeLimit: "10Gi" } }], mount: [{ name: "tmp", mountPath: "/tmp" }] };
+  const tmp = {
+    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "10Gi" } }],
+    mount: [{ name: "tmp", mountPath: "/tmp" }],
+  };
 
   const configMap: K8sObject = {
     apiVersion: "v1",
@@ -109,7 +117,12 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
               envFrom,
               resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { memory: "768Mi" } },
               readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 2 },
-              livenessProbe: { httpGet: { path: "/healthz", port: "http" }, initialDelaySeconds: 20, periodSeconds: 15, failureThreshold: 4 },
+              livenessProbe: {
+                httpGet: { path: "/healthz", port: "http" },
+                initialDelaySeconds: 20,
+                periodSeconds: 15,
+                failureThreshold: 4,
+              },
               startupProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 2, failureThreshold: 30 },
               lifecycle: { preStop: { sleep: { seconds: 10 } } },
               volumeMounts: tmp.mount,
@@ -141,7 +154,9 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
       minReplicas: spec.apiMinReplicas,
       maxReplicas: spec.apiMaxReplicas,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 65 } } }],
+      metrics: [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 65 } } },
+      ],
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },
   };
@@ -182,7 +197,12 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
                 limits: { memory: "2Gi" },
               },
               readinessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 10 },
-              livenessProbe: { httpGet: { path: "/healthz", port: "metrics" }, initialDelaySeconds: 20, periodSeconds: 20, failureThreshold: 3 },
+              livenessProbe: {
+                httpGet: { path: "/healthz", port: "metrics" },
+                initialDelaySeconds: 20,
+                periodSeconds: 20,
+                failureThreshold: 3,
+              },
               volumeMounts: tmp.mount,
               ...hardenedContainer,
             },
@@ -195,7 +215,11 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
     apiVersion: "v1",
     kind: "Service",
     metadata: meta("worker"),
-    spec: { type: "ClusterIP", selector: selector("worker"), ports: [{ name: "metrics", port: metricsPort, targetPort: "metrics" }] },
+    spec: {
+      type: "ClusterIP",
+      selector: selector("worker"),
+      ports: [{ name: "metrics", port: metricsPort, targetPort: "metrics" }],
+    },
   };
   const kedaAuth: K8sObject = {
     apiVersion: "keda.sh/v1alpha1",

@@ -27,8 +27,18 @@ export class RegistryStack extends Stack {
         encryption: ecr.RepositoryEncryption.AES_256,
         removalPolicy: RemovalPolicy.RETAIN,
         lifecycleRules: [
-          { description: "drop untagged layers", tagStatus: ecr.TagStatus.UNTAGGED, maxImageAge: Duration.days(7), rulePriority: 1 },
-          { description: "keep the newest images", tagStatus: ecr.TagStatus.ANY, maxImageCount: props.keepImages ?? 30, rulePriority: 2 },
+          {
+            description: "drop untagged layers",
+            tagStatus: ecr.TagStatus.UNTAGGED,
+            maxImageAge: Duration.days(7),
+            rulePriority: 1,
+          },
+          {
+            description: "keep the newest images",
+            tagStatus: ecr.TagStatus.ANY,
+            maxImageCount: props.keepImages ?? 30,
+            rulePriority: 2,
+          },
         ],
       });
     this.api = repo("Api", "api");

@@ -52,7 +52,11 @@ export class ServiceStack extends Stack {
     const { naming, settings } = props;
     const { account, region } = settings;
 
-    this.network = new Network(this, "Network", { naming, availabilityZones: settings.availabilityZones, natGateways: settings.natGateways });
+    this.network = new Network(this, "Network", {
+      naming,
+      availabilityZones: settings.availabilityZones,
+      natGateways: settings.natGateways,
+    });
     const { vpc } = this.network;
     const logs = new LogBucket(this, "Logs", { naming, account, region });
 
@@ -81,7 +85,12 @@ export class ServiceStack extends Stack {
     });
 
     this.loadBalancer = new ApiLoadBalancer(this, "ApiLoadBalancer", { naming, vpc, accessLogs: logs.bucket });
-    this.edge = new Edge(this, "Edge", { naming, vpc, loadBalancer: this.loadBalancer, accountsFunction: this.accounts.fn });
+    this.edge = new Edge(this, "Edge", {
+      naming,
+      vpc,
+      loadBalancer: this.loadBalancer,
+      accountsFunction: this.accounts.fn,
+    });
 
     this.notify = new NotifyFunction(this, "Notify", {
       naming,
@@ -102,7 +111,11 @@ export class ServiceStack extends Stack {
     });
     if (settings.adminPrincipalArn) this.platform.cluster.grantClusterAdmin("Admin", settings.adminPrincipalArn);
     const clusterSg = this.platform.cluster.clusterSecurityGroup;
-    clusterSg.addIngressRule(this.loadBalancer.securityGroup, ec2.Port.tcp(this.loadBalancer.targetPort), "API load balancer to API pods");
+    clusterSg.addIngressRule(
+      this.loadBalancer.securityGroup,
+      ec2.Port.tcp(this.loadBalancer.targetPort),
+      "API load balancer to API pods",
+    );
     this.cache.allowFrom(clusterSg);
     this.secrets.grantRead(this.platform.externalSecretsAccount);
     this.messaging.worker.queue.grant(this.platform.kedaOperator, "sqs:GetQueueAttributes");
@@ -157,16 +170,29 @@ export class ServiceStack extends Stack {
     new CfnOutput(this, "ClusterName", { value: this.platform.cluster.clusterName });
     new CfnOutput(this, "UserPoolId", { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: this.identity.client.userPoolClientId });
-    new CfnOutput(this, "AlarmTopicArn", { value: this.messaging.alarmTopic.topicArn, description: "Subscribe an email to get alarms" });
+    new CfnOutput(this, "AlarmTopicArn", {
+      value: this.messaging.alarmTopic.topicArn,
+      description: "Subscribe an email to get alarms",
+    });
 
-    const objects = "Object-level actions on keys the service derives itself (owner-partitioned, unknown at deploy); no ListBucket, no bucket-level actions.";
+    const objects =
+      "Object-level actions on keys the service derives itself (owner-partitioned, unknown at deploy); no ListBucket, no bucket-level actions.";
     const videos = this.buckets.videos.node.defaultChild as CfnElement;
     const archives = this.buckets.archives.node.defaultChild as CfnElement;
     const table = this.records.table.node.defaultChild as CfnElement;
     for (const role of [api, worker]) {
-      acknowledge(role, objects, `AwsSolutions-IAM5[Resource::${arnToken(videos)}/*]`, `AwsSolutions-IAM5[Resource::${arnToken(archives)}/*]`);
+      acknowledge(
+        role,
+        objects,
+        `AwsSolutions-IAM5[Resource::${arnToken(videos)}/*]`,
+        `AwsSolutions-IAM5[Resource::${arnToken(archives)}/*]`,
+      );
       acknowledge(role, "Queries on this table's own GSIs.", `AwsSolutions-IAM5[Resource::${arnToken(table)}/index/*]`);
-      acknowledge(role, "Publishing to the KMS-encrypted topics needs GenerateDataKey* on the messaging key only (resource-scoped).", "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]");
+      acknowledge(
+        role,
+        "Publishing to the KMS-encrypted topics needs GenerateDataKey* on the messaging key only (resource-scoped).",
+        "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+      );
     }
     acknowledgePlatformFindings(this, this.platform.cluster);
   }

@@ -39,46 +39,23 @@ export interface JwksTokenVerifierOptions {
 }
 
 /** Asymmetric algorithms only: a symmetric or `none` token can never be forged into validity. */
-const ALGORITHMS = [
-  "ES256",
-  "ES384",
-  "EdDSA",
-  "Ed25519",
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-];
+const ALGORITHMS = ["ES256", "ES384", "EdDSA", "Ed25519", "RS256", "RS384", "RS512", "PS256"];
 
 /** One verification path for local accounts and Cognito (its JWKS lives at `<issuer>/.well-known/jwks.json`). */
-export function createJwksTokenVerifier(
-  options: JwksTokenVerifierOptions,
-): AccessTokenVerifier {
-  const getKey = keyResolver(
-    options.jwks,
-    (options.jwksCooldownSeconds ?? 30) * 1000,
-  );
+export function createJwksTokenVerifier(options: JwksTokenVerifierOptions): AccessTokenVerifier {
+  const getKey = keyResolver(options.jwks, (options.jwksCooldownSeconds ?? 30) * 1000);
   const clock = options.clock ?? Date.now;
   const tokenUse = options.tokenUse ?? "access";
   return {
     async verify(token: string): Promise<Principal> {
-      if (
-        typeof token !== "string" ||
-        token.length === 0 ||
-        token.length > 16_384
-      ) {
-        throw new DomainError(
-          "INVALID_TOKEN",
-          "The access token is malformed.",
-        );
+      if (typeof token !== "string" || token.length === 0 || token.length > 16_384) {
+        throw new DomainError("INVALID_TOKEN", "The access token is malformed.");
       }
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
           issuer: options.issuer,
-          ...(options.audience !== undefined
-            ? { audience: options.audience }
-            : {}),
+          ...(options.audience !== undefined ? { audience: options.audience } : {}),
           algorithms: ALGORITHMS,
           clockTolerance: options.clockToleranceSeconds ?? 5,
           currentDate: new Date(clock()),
@@ -88,19 +65,10 @@ export function createJwksTokenVerifier(
         throw toDomainError(e);
       }
       if (payload.token_use !== tokenUse) {
-        throw new DomainError(
-          "INVALID_TOKEN",
-          `The token is not an ${tokenUse} token.`,
-        );
+        throw new DomainError("INVALID_TOKEN", `The token is not an ${tokenUse} token.`);
       }
-      if (
-        options.clientId !== undefined &&
-        payload.client_id !== options.clientId
-      ) {
-        throw new DomainError(
-          "INVALID_TOKEN",
-          "The token was issued to another client.",
-        );
+      if (options.clientId !== undefined && payload.client_id !== options.clientId) {
+        throw new DomainError("INVALID_TOKEN", "The token was issued to another client.");
       }
       const sub = payload.sub;
       if (typeof sub !== "string" || sub.length === 0)
@@ -113,10 +81,7 @@ export function createJwksTokenVerifier(
   };
 }
 
-function keyResolver(
-  source: JwksTokenVerifierOptions["jwks"],
-  cooldownMs: number,
-): JWTVerifyGetKey {
+function keyResolver(source: JwksTokenVerifierOptions["jwks"], cooldownMs: number): JWTVerifyGetKey {
   if (source instanceof URL)
     return createRemoteJWKSet(source, {
       cooldownDuration: cooldownMs,
@@ -137,10 +102,7 @@ function keyResolver(
       return await resolve(header, token);
     } catch (e) {
       // Keys rotate: reload once for an unknown kid, but not more often than the cooldown allows.
-      if (
-        e instanceof errors.JWKSNoMatchingKey &&
-        Date.now() - loadedAt >= cooldownMs
-      )
+      if (e instanceof errors.JWKSNoMatchingKey && Date.now() - loadedAt >= cooldownMs)
         return (await load())(header, token);
       throw e;
     }
@@ -149,20 +111,10 @@ function keyResolver(
 
 function toDomainError(e: unknown): DomainError {
   if (e instanceof errors.JWTExpired)
-    return new DomainError(
-      "TOKEN_EXPIRED",
-      "The access token has expired; refresh it or sign in again.",
-    );
-  if (
-    e instanceof errors.JWKSTimeout ||
-    e instanceof errors.JWKSInvalid ||
-    isFetchFailure(e)
-  ) {
+    return new DomainError("TOKEN_EXPIRED", "The access token has expired; refresh it or sign in again.");
+  if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid || isFetchFailure(e)) {
     // Not the caller's fault: the key set could not be read. Say so instead of blaming the token.
-    return new DomainError(
-      "INTERNAL",
-      "The token signing keys could not be loaded.",
-    );
+    return new DomainError("INTERNAL", "The token signing keys could not be loaded.");
   }
   return new DomainError("INVALID_TOKEN", "The access token is invalid.");
 }
@@ -170,6 +122,4 @@ function toDomainError(e: unknown): DomainError {
 /** Network failures and non-200 / non-JSON key set responses, as jose and fetch report them. */
 const isFetchFailure = (e: unknown): boolean =>
   (e instanceof TypeError && /fetch/i.test(e.message)) ||
-  (e instanceof errors.JOSEError &&
-    e.code === "ERR_JOSE_GENERIC" &&
-    /JSON Web Key Set HTTP response/.test(e.message));
+  (e instanceof errors.JOSEError && e.code === "ERR_JOSE_GENERIC" && /JSON Web Key Set HTTP response/.test(e.message));

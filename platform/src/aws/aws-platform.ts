@@ -79,7 +79,12 @@ export async function createAwsPlatform(config: Config, options: AwsPlatformOpti
       ...(config.VP_SQS_WORKER_DLQ_URL !== undefined ? { deadLetterQueueUrl: config.VP_SQS_WORKER_DLQ_URL } : {}),
       logger,
     }),
-    notificationQueue: createNotificationQueue({ sqs: clients.sqs, queueUrl: need("VP_SQS_NOTIFY_QUEUE_URL"), maxAttempts: 5, logger }),
+    notificationQueue: createNotificationQueue({
+      sqs: clients.sqs,
+      queueUrl: need("VP_SQS_NOTIFY_QUEUE_URL"),
+      maxAttempts: 5,
+      logger,
+    }),
     apiEventQueue: createApiEventQueue({ sqs: clients.sqs, queueUrl: need("VP_SQS_API_QUEUE_URL"), logger }),
     events,
     jobEvents: createSnsJobEventPublisher({

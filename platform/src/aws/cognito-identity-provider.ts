@@ -27,10 +27,15 @@ export interface CognitoIdentityProviderOptions {
 const errorName = (e: unknown): string => (e as { name?: unknown } | null)?.name as string;
 
 /** Maps Cognito's exceptions to our codes, per operation; anything unmapped is rethrown as is. */
-function mapError(e: unknown, table: Readonly<Record<string, ErrorCode>>, message: (code: ErrorCode) => string): unknown {
+function mapError(
+  e: unknown,
+  table: Readonly<Record<string, ErrorCode>>,
+  message: (code: ErrorCode) => string,
+): unknown {
   const name = errorName(e);
   const code =
-    table[name] ?? (name === "TooManyRequestsException" || name === "LimitExceededException" ? "RATE_LIMITED" : undefined);
+    table[name] ??
+    (name === "TooManyRequestsException" || name === "LimitExceededException" ? "RATE_LIMITED" : undefined);
   return code === undefined ? e : new DomainError(code, message(code));
 }
 
@@ -53,7 +58,10 @@ const say = (code: ErrorCode): string => MESSAGES[code] ?? code;
 export class CognitoIdentityProvider implements IdentityProvider {
   constructor(private readonly options: CognitoIdentityProviderOptions) {}
 
-  async signUp(input: { readonly email: string; readonly password: string }): Promise<{ readonly userId: string; readonly confirmed: boolean }> {
+  async signUp(input: {
+    readonly email: string;
+    readonly password: string;
+  }): Promise<{ readonly userId: string; readonly confirmed: boolean }> {
     const email = assertValidEmail(input.email);
     assertAcceptablePassword(input.password, email);
     const { cognito, clientId, userPoolId, autoConfirm } = this.options;
@@ -116,7 +124,10 @@ export class CognitoIdentityProvider implements IdentityProvider {
         }),
       );
       if (res.ChallengeName !== undefined)
-        throw new DomainError("INVALID_CREDENTIALS", `Sign-in needs a step this service does not support (${res.ChallengeName}).`);
+        throw new DomainError(
+          "INVALID_CREDENTIALS",
+          `Sign-in needs a step this service does not support (${res.ChallengeName}).`,
+        );
       return toTokens(res.AuthenticationResult, null);
     } catch (e) {
       throw mapError(
@@ -165,9 +176,9 @@ export class CognitoIdentityProvider implements IdentityProvider {
   async getUser(userId: string): Promise<UserRecord | null> {
     // The id is the token's `sub`; it goes into a filter expression, so only id characters pass.
     if (!/^[\w-]{1,128}$/.test(userId)) return null;
-    const res = await this.options.cognito().send(
-      new ListUsersCommand({ UserPoolId: this.options.userPoolId, Filter: `sub = "${userId}"`, Limit: 1 }),
-    );
+    const res = await this.options
+      .cognito()
+      .send(new ListUsersCommand({ UserPoolId: this.options.userPoolId, Filter: `sub = "${userId}"`, Limit: 1 }));
     const user = res.Users?.[0];
     if (user === undefined) return null;
     const attr = (name: string) => user.Attributes?.find((a) => a.Name === name)?.Value;

@@ -80,19 +80,25 @@ export class DynamoJobRepository implements JobRepository {
       version: 1,
     };
     const sk = jobSk(job.videoId, now, job.id);
-    await createWithPointer(this.t, "JOB", job.id, { ownerId: job.ownerId, sk }, {
-      pk: ownerPk(job.ownerId),
-      sk,
-      gsi1pk: ownerIndexPk(job.ownerId, "JOB"),
-      gsi1sk: timeKey(now, job.id),
-      gsi2pk: ownerStatusIndexPk(job.ownerId, "JOB", record.status),
-      gsi2sk: timeKey(now, job.id),
-      ...record,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: now,
-    });
+    await createWithPointer(
+      this.t,
+      "JOB",
+      job.id,
+      { ownerId: job.ownerId, sk },
+      {
+        pk: ownerPk(job.ownerId),
+        sk,
+        gsi1pk: ownerIndexPk(job.ownerId, "JOB"),
+        gsi1sk: timeKey(now, job.id),
+        gsi2pk: ownerStatusIndexPk(job.ownerId, "JOB", record.status),
+        gsi2sk: timeKey(now, job.id),
+        ...record,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        updatedAt: now,
+      },
+    );
     return record;
   }
 
@@ -125,7 +131,11 @@ export class DynamoJobRepository implements JobRepository {
         input: {
           KeyConditionExpression: "pk = :p AND begins_with(sk, :prefix)",
           ConsistentRead: true,
-          ExpressionAttributeValues: { ":p": ownerPk(ownerId), ":prefix": prefix, ...(byStatus ? { ":s": status } : {}) },
+          ExpressionAttributeValues: {
+            ":p": ownerPk(ownerId),
+            ":prefix": prefix,
+            ...(byStatus ? { ":s": status } : {}),
+          },
           ...(byStatus ? { FilterExpression: "#status = :s", ExpressionAttributeNames: { "#status": "status" } } : {}),
         },
         keyNames: ["pk", "sk"],

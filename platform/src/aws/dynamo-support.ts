@@ -21,7 +21,8 @@ export interface TableRef {
 }
 
 const isConditionFailure = (e: unknown): boolean =>
-  e instanceof ConditionalCheckFailedException || (e as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
+  e instanceof ConditionalCheckFailedException ||
+  (e as { name?: unknown } | null)?.name === "ConditionalCheckFailedException";
 
 export async function getItem(t: TableRef, key: Key): Promise<Item | null> {
   const res = await t.doc().send(new GetCommand({ TableName: t.tableName, Key: key, ConsistentRead: true }));
@@ -31,9 +32,9 @@ export async function getItem(t: TableRef, key: Key): Promise<Item | null> {
 /** Puts `item` only where nothing is stored under its key; false when something was. */
 export async function putNew(t: TableRef, item: Item): Promise<boolean> {
   try {
-    await t.doc().send(
-      new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" }),
-    );
+    await t
+      .doc()
+      .send(new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: "attribute_not_exists(pk)" }));
     return true;
   } catch (e) {
     if (isConditionFailure(e)) return false;
@@ -61,7 +62,8 @@ export async function createWithPointer(
   if (!(await putNew(t, { ...pointerKey(kind, id), ownerId: pointer.ownerId, recordSk: pointer.sk })))
     throw new DomainError("ALREADY_EXISTS", `${kind.toLowerCase()} ${id} already exists`);
   try {
-    if (!(await putNew(t, record))) throw new DomainError("ALREADY_EXISTS", `${kind.toLowerCase()} ${id} already exists`);
+    if (!(await putNew(t, record)))
+      throw new DomainError("ALREADY_EXISTS", `${kind.toLowerCase()} ${id} already exists`);
   } catch (e) {
     await deleteKeys(t, [pointerKey(kind, id)]).catch(() => undefined);
     throw e;
@@ -76,7 +78,9 @@ export async function readPointer(t: TableRef, kind: "VIDEO" | "JOB", id: string
 
 export async function deleteKeys(t: TableRef, keys: readonly Key[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 25) {
-    let requests: Array<{ DeleteRequest: { Key: Key } }> = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    let requests: Array<{ DeleteRequest: { Key: Key } }> = keys
+      .slice(i, i + 25)
+      .map((Key) => ({ DeleteRequest: { Key } }));
     for (let round = 0; requests.length > 0; round++) {
       if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
       const res = await t.doc().send(new BatchWriteCommand({ RequestItems: { [t.tableName]: requests } }));

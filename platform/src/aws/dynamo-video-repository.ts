@@ -77,17 +77,23 @@ export class DynamoVideoRepository implements VideoRepository {
       version: 1,
     };
     const sk = videoSk(video.id);
-    await createWithPointer(this.t, "VIDEO", video.id, { ownerId: video.ownerId, sk }, {
-      pk: ownerPk(video.ownerId),
-      sk,
-      gsi1pk: ownerIndexPk(video.ownerId, "VIDEO"),
-      gsi1sk: timeKey(now, video.id),
-      gsi2pk: ownerStatusIndexPk(video.ownerId, "VIDEO", record.status),
-      gsi2sk: timeKey(now, video.id),
-      ...record,
-      createdAt: now,
-      updatedAt: now,
-    });
+    await createWithPointer(
+      this.t,
+      "VIDEO",
+      video.id,
+      { ownerId: video.ownerId, sk },
+      {
+        pk: ownerPk(video.ownerId),
+        sk,
+        gsi1pk: ownerIndexPk(video.ownerId, "VIDEO"),
+        gsi1sk: timeKey(now, video.id),
+        gsi2pk: ownerStatusIndexPk(video.ownerId, "VIDEO", record.status),
+        gsi2sk: timeKey(now, video.id),
+        ...record,
+        createdAt: now,
+        updatedAt: now,
+      },
+    );
     return record;
   }
 
@@ -101,7 +107,10 @@ export class DynamoVideoRepository implements VideoRepository {
     return item === null ? null : toVideo(item);
   }
 
-  async listForOwner(ownerId: string, query: PageRequest & { readonly status?: VideoStatus | null }): Promise<Page<Video>> {
+  async listForOwner(
+    ownerId: string,
+    query: PageRequest & { readonly status?: VideoStatus | null },
+  ): Promise<Page<Video>> {
     const byStatus = query.status !== undefined && query.status !== null;
     const index = byStatus ? GSI_OWNER_STATUS : GSI_OWNER;
     const partition = byStatus ? ownerStatusIndexPk(ownerId, "VIDEO", query.status!) : ownerIndexPk(ownerId, "VIDEO");

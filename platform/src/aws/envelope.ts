@@ -44,7 +44,8 @@ export function payloadDecoder<K extends MessageType>(type: K): (body: string) =
   return (body: string): Decoded<MessageOf<K>["payload"]> => {
     const decoded = decodeEnvelope(body);
     if (!decoded.ok) return decoded;
-    if (decoded.value.type !== type) return { ok: false, reason: `expected a ${type} message, got ${decoded.value.type}` };
+    if (decoded.value.type !== type)
+      return { ok: false, reason: `expected a ${type} message, got ${decoded.value.type}` };
     return { ok: true, value: decoded.value.payload as MessageOf<K>["payload"] };
   };
 }

@@ -30,7 +30,12 @@ export function createExtractionQueue(options: {
     ...(options.deadLetterQueueUrl !== undefined ? { deadLetterQueueUrl: options.deadLetterQueueUrl } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     send: (payload, { delaySeconds }) => {
-      const message: Message = { sender: "MSG_SERVICE_API", target: "MSG_SERVICE_WORKER", type: "EXTRACTION_REQUESTED", payload };
+      const message: Message = {
+        sender: "MSG_SERVICE_API",
+        target: "MSG_SERVICE_WORKER",
+        type: "EXTRACTION_REQUESTED",
+        payload,
+      };
       if (delaySeconds === undefined || delaySeconds <= 0) return topic.publishWithId(message);
       return sendToQueue({
         sqs: options.sqs,
@@ -61,7 +66,12 @@ export function createNotificationQueue(options: {
     maxAttempts: options.maxAttempts,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     send: (payload, { delaySeconds }) => {
-      const message: Message = { sender: "MSG_SERVICE_WORKER", target: "MSG_SERVICE_NOTIFY", type: "JOB_FINISHED", payload };
+      const message: Message = {
+        sender: "MSG_SERVICE_WORKER",
+        target: "MSG_SERVICE_NOTIFY",
+        type: "JOB_FINISHED",
+        payload,
+      };
       return sendToQueue({
         sqs: options.sqs,
         queueUrl: options.queueUrl,

@@ -28,7 +28,8 @@ export class RedisEventBus implements EventBus {
     this.sub = new Redis(options.url, common);
     this.sub.on("message", (channel: string, message: string) => this.deliver(channel, message));
     // Errors are retried by ioredis; without a handler it would print them as unhandled.
-    for (const c of [this.pub, this.sub]) c.on("error", (err: Error) => options.logger?.warn({ err }, "redis connection error"));
+    for (const c of [this.pub, this.sub])
+      c.on("error", (err: Error) => options.logger?.warn({ err }, "redis connection error"));
   }
 
   /** Connects both connections now (otherwise on first use); rejects when Redis cannot be reached. */

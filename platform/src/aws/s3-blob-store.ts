@@ -65,7 +65,9 @@ class SizeLimit extends Transform {
   override _flush(done: TransformCallback): void {
     const { expectedBytes } = this.limits;
     if (expectedBytes !== undefined && this.count !== expectedBytes)
-      return done(new DomainError("SIZE_MISMATCH", `the body has ${this.count} bytes, not the declared ${expectedBytes}`));
+      return done(
+        new DomainError("SIZE_MISMATCH", `the body has ${this.count} bytes, not the declared ${expectedBytes}`),
+      );
     done();
   }
 }
@@ -99,9 +101,17 @@ export class S3BlobStore implements BlobStore {
       const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
       checkSize(bytes.length, options);
       if (bytes.length <= this.partSize) {
-        await this.options.s3().send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentLength: bytes.length, ...typing }),
-        );
+        await this.options
+          .s3()
+          .send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              Body: bytes,
+              ContentLength: bytes.length,
+              ...typing,
+            }),
+          );
         return info(bytes.length);
       }
       body = Readable.from([bytes]);

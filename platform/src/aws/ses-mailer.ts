@@ -25,7 +25,9 @@ export class SesMailer implements Mailer {
             Body: { Text: utf8(mail.text), Html: utf8(mail.html) },
           },
         },
-        ...(this.options.configurationSetName !== undefined ? { ConfigurationSetName: this.options.configurationSetName } : {}),
+        ...(this.options.configurationSetName !== undefined
+          ? { ConfigurationSetName: this.options.configurationSetName }
+          : {}),
       }),
     );
     if (res.MessageId === undefined) throw new Error("SES accepted the mail but returned no MessageId");

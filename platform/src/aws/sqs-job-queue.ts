@@ -23,7 +23,10 @@ export interface SqsJobQueueOptions<T> {
   /** Turns a raw SQS body (SNS-wrapped or not) into T, or says why it cannot. */
   readonly decode: (body: string) => Decoded<T>;
   /** How `enqueue` sends (to the producer's topic, or to this queue); enqueue throws when absent. */
-  readonly send?: (body: T, options: { readonly delaySeconds?: number; readonly dedupeKey?: string }) => Promise<string>;
+  readonly send?: (
+    body: T,
+    options: { readonly delaySeconds?: number; readonly dedupeKey?: string },
+  ) => Promise<string>;
   /**
    * The queue's redrive policy `maxReceiveCount` (kept equal to it in infra/): a retry of the
    * delivery that reached it reports DEAD_LETTERED and hands the message to the policy at once.
@@ -50,7 +53,9 @@ const isStaleReceipt = (e: unknown): boolean => {
   );
 };
 const stale = (e: unknown): unknown =>
-  isStaleReceipt(e) ? new DomainError("STALE_UPDATE", "the message's receipt is no longer current (its visibility lapsed)") : e;
+  isStaleReceipt(e)
+    ? new DomainError("STALE_UPDATE", "the message's receipt is no longer current (its visibility lapsed)")
+    : e;
 const isAbort = (e: unknown): boolean => (e as { name?: string } | null)?.name === "AbortError";
 
 /**
@@ -64,7 +69,8 @@ export class SqsJobQueue<T> implements JobQueue<T> {
   private readonly backoff: { readonly baseSeconds: number; readonly maxSeconds: number };
 
   constructor(private readonly options: SqsJobQueueOptions<T>) {
-    if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1) throw new RangeError("maxAttempts must be a whole number >= 1");
+    if (!Number.isInteger(options.maxAttempts) || options.maxAttempts < 1)
+      throw new RangeError("maxAttempts must be a whole number >= 1");
     this.backoff = options.backoff ?? { baseSeconds: 2, maxSeconds: 300 };
   }
 
@@ -73,7 +79,8 @@ export class SqsJobQueue<T> implements JobQueue<T> {
     body: T,
     options: { readonly delaySeconds?: number; readonly dedupeKey?: string } = {},
   ): Promise<{ readonly id: string; readonly deduplicated: boolean }> {
-    if (this.options.send === undefined) throw new Error(`nothing in this process enqueues to ${this.options.queueUrl}`);
+    if (this.options.send === undefined)
+      throw new Error(`nothing in this process enqueues to ${this.options.queueUrl}`);
     return { id: await this.options.send(body, options), deduplicated: false };
   }
 
@@ -135,7 +142,9 @@ export class SqsJobQueue<T> implements JobQueue<T> {
 
   async ack(receipt: string): Promise<void> {
     try {
-      await this.options.sqs().send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: receipt }));
+      await this.options
+        .sqs()
+        .send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: receipt }));
     } catch (e) {
       throw stale(e);
     } finally {
@@ -143,7 +152,10 @@ export class SqsJobQueue<T> implements JobQueue<T> {
     }
   }
 
-  async retry(receipt: string, options: { readonly delaySeconds?: number; readonly reason?: string } = {}): Promise<"RETRYING" | "DEAD_LETTERED"> {
+  async retry(
+    receipt: string,
+    options: { readonly delaySeconds?: number; readonly reason?: string } = {},
+  ): Promise<"RETRYING" | "DEAD_LETTERED"> {
     const attempts = this.attemptsByReceipt.get(receipt);
     this.attemptsByReceipt.delete(receipt);
     if (attempts !== undefined && attempts >= this.options.maxAttempts) {
@@ -165,7 +177,11 @@ export class SqsJobQueue<T> implements JobQueue<T> {
         await this.options.sqs().send(
           new GetQueueAttributesCommand({
             QueueUrl: url,
-            AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+            AttributeNames: [
+              "ApproximateNumberOfMessages",
+              "ApproximateNumberOfMessagesNotVisible",
+              "ApproximateNumberOfMessagesDelayed",
+            ],
           }),
         )
       ).Attributes ?? {};

@@ -15,10 +15,7 @@ export interface BlobStoreFixture {
 }
 
 /** A body that hands out `first`, then waits for `release()` before the rest: a put that is visibly in progress. */
-function gatedBody(
-  first: Buffer,
-  rest: Buffer,
-): { body: Readable; started: Promise<void>; release: () => void } {
+function gatedBody(first: Buffer, rest: Buffer): { body: Readable; started: Promise<void>; release: () => void } {
   let release!: () => void;
   let started!: () => void;
   const gate = new Promise<void>((r) => (release = r));
@@ -46,10 +43,7 @@ function gatedBody(
  * The BlobStore port's behaviour, written only against the interface: run it for every adapter.
  * Upload targets and download URLs are exercised over real HTTP with fetch.
  */
-export function blobStoreContract(
-  name: string,
-  make: () => Promise<BlobStoreFixture>,
-): void {
+export function blobStoreContract(name: string, make: () => Promise<BlobStoreFixture>): void {
   describe(`BlobStore contract: ${name}`, () => {
     let fx: BlobStoreFixture;
     let store: BlobStore;
@@ -76,16 +70,10 @@ export function blobStoreContract(
         sizeBytes: 1000,
         contentType: "video/mp4",
       });
-      expect(
-        (await readAll(await store.get("videos/u1/a.mp4"))).equals(a),
-      ).toBe(true);
+      expect((await readAll(await store.get("videos/u1/a.mp4"))).equals(a)).toBe(true);
 
       const b = bytes(200_000, 2);
-      const chunks = [
-        b.subarray(0, 70_000),
-        b.subarray(70_000, 150_000),
-        b.subarray(150_000),
-      ];
+      const chunks = [b.subarray(0, 70_000), b.subarray(70_000, 150_000), b.subarray(150_000)];
       await store.put("b.bin", Readable.from(chunks));
       expect(await store.head("b.bin")).toEqual({
         sizeBytes: 200_000,
@@ -109,10 +97,7 @@ export function blobStoreContract(
     it("answers NOT_FOUND / null for a missing key, and deletes idempotently", async () => {
       await expectDomainError(store.get("nope/missing.bin"), "NOT_FOUND");
       expect(await store.head("nope/missing.bin")).toBeNull();
-      await expectDomainError(
-        store.openAsFile("nope/missing.bin"),
-        "NOT_FOUND",
-      );
+      await expectDomainError(store.openAsFile("nope/missing.bin"), "NOT_FOUND");
       await store.delete("nope/missing.bin");
       await store.put("x/y.txt", Buffer.from("hello"));
       await store.delete("x/y.txt");
@@ -136,15 +121,7 @@ export function blobStoreContract(
     });
 
     it("refuses unsafe keys with VALIDATION", async () => {
-      for (const key of [
-        "../escape",
-        "a/../../b",
-        "/absolute",
-        "a\\b",
-        "",
-        "a//b",
-        "a/./b",
-      ]) {
+      for (const key of ["../escape", "a/../../b", "/absolute", "a\\b", "", "a//b", "a/./b"]) {
         await expectDomainError(store.put(key, Buffer.from("x")), "VALIDATION");
         await expectDomainError(store.get(key), "VALIDATION");
         await expectDomainError(
@@ -167,23 +144,14 @@ export function blobStoreContract(
       );
       expect(await store.head("big")).toBeNull();
       await store.put("big", Buffer.from("old"));
-      await expectDomainError(
-        store.put("big", bytes(2000), { maxBytes: 1000 }),
-        "PAYLOAD_TOO_LARGE",
-      );
+      await expectDomainError(store.put("big", bytes(2000), { maxBytes: 1000 }), "PAYLOAD_TOO_LARGE");
       expect((await readAll(await store.get("big"))).toString()).toBe("old");
     });
 
     it("refuses a body of the wrong size with SIZE_MISMATCH and stores nothing", async () => {
-      await expectDomainError(
-        store.put("short", bytes(99), { expectedBytes: 100 }),
-        "SIZE_MISMATCH",
-      );
+      await expectDomainError(store.put("short", bytes(99), { expectedBytes: 100 }), "SIZE_MISMATCH");
       expect(await store.head("short")).toBeNull();
-      await expectDomainError(
-        store.put("long", bytes(101), { expectedBytes: 100 }),
-        "SIZE_MISMATCH",
-      );
+      await expectDomainError(store.put("long", bytes(101), { expectedBytes: 100 }), "SIZE_MISMATCH");
       expect(await store.head("long")).toBeNull();
       expect(
         await store.put("exact", bytes(100), {
@@ -206,11 +174,7 @@ export function blobStoreContract(
       await expectDomainError(store.get("slow/new.bin"), "NOT_FOUND");
       slow.release();
       await putting;
-      expect(
-        (await readAll(await store.get("slow/new.bin"))).equals(
-          Buffer.concat([first, rest]),
-        ),
-      ).toBe(true);
+      expect((await readAll(await store.get("slow/new.bin"))).equals(Buffer.concat([first, rest]))).toBe(true);
     });
 
     it("keeps serving the previous blob, whole, while an overwrite is in progress", async () => {
@@ -220,15 +184,11 @@ export function blobStoreContract(
       const putting = store.put("slow/over.bin", slow.body);
       await slow.started;
       await new Promise((r) => setTimeout(r, 20));
-      expect(
-        (await readAll(await store.get("slow/over.bin"))).equals(old),
-      ).toBe(true);
+      expect((await readAll(await store.get("slow/over.bin"))).equals(old)).toBe(true);
       expect((await store.head("slow/over.bin"))?.sizeBytes).toBe(5000);
       slow.release();
       await putting;
-      expect((await store.head("slow/over.bin"))?.sizeBytes).toBe(
-        64 * 1024 + 1000,
-      );
+      expect((await store.head("slow/over.bin"))?.sizeBytes).toBe(64 * 1024 + 1000);
     });
 
     it("opens a blob as a local file with the same bytes", async () => {
@@ -272,9 +232,7 @@ export function blobStoreContract(
         expect(await store.head("up/u1/video.mp4")).toMatchObject({
           sizeBytes: data.length,
         });
-        expect(
-          (await readAll(await store.get("up/u1/video.mp4"))).equals(data),
-        ).toBe(true);
+        expect((await readAll(await store.get("up/u1/video.mp4"))).equals(data)).toBe(true);
       });
 
       it("refuses a body larger or smaller than declared, and stores nothing", async () => {
@@ -304,10 +262,7 @@ export function blobStoreContract(
         const sigParam = [...u.searchParams.keys()].find((k) => /sig/i.test(k));
         expect(sigParam).toBeDefined();
         const sig = u.searchParams.get(sigParam!)!;
-        u.searchParams.set(
-          sigParam!,
-          (sig[0] === "A" ? "B" : "A") + sig.slice(1),
-        );
+        u.searchParams.set(sigParam!, (sig[0] === "A" ? "B" : "A") + sig.slice(1));
         expect((await send(target, bytes(10), u.toString())).status).toBe(403);
         expect(await store.head("up/tamper.mp4")).toBeNull();
         expect(await store.head("up/other.mp4")).toBeNull();
@@ -341,9 +296,7 @@ export function blobStoreContract(
         expect(res.headers.get("content-type")).toBe("application/zip");
         const disposition = res.headers.get("content-disposition") ?? "";
         expect(disposition).toMatch(/^attachment/);
-        expect(disposition).toContain(
-          `filename*=UTF-8''${encodeURIComponent("frames of été.zip")}`,
-        );
+        expect(disposition).toContain(`filename*=UTF-8''${encodeURIComponent("frames of été.zip")}`);
         expect(Buffer.from(await res.arrayBuffer()).equals(data)).toBe(true);
       });
 

@@ -20,10 +20,7 @@ interface Msg {
  * barrier: a message published after the others, by another instance, arrives only once every
  * earlier message has had its chance to arrive (a second time, were there a bug).
  */
-export function eventBusContract(
-  name: string,
-  make: () => Promise<EventBusFixture>,
-): void {
+export function eventBusContract(name: string, make: () => Promise<EventBusFixture>): void {
   describe(`EventBus contract: ${name}`, () => {
     let fx: EventBusFixture;
     let a: EventBus;
@@ -48,10 +45,7 @@ export function eventBusContract(
     };
     const barrier = async (publisher: EventBus, got: Msg[], ch = channel) => {
       await publisher.publish(ch, { from: "barrier", i: -1 });
-      await until(
-        () => got.some((m) => m.from === "barrier"),
-        "the barrier message",
-      );
+      await until(() => got.some((m) => m.from === "barrier"), "the barrier message");
       got.splice(
         got.findIndex((m) => m.from === "barrier"),
         1,
@@ -69,26 +63,19 @@ export function eventBusContract(
         });
       await until(() => got.length >= 20, "20 messages");
       await barrier(b, got);
-      expect(got.map((m) => m.i)).toEqual(
-        Array.from({ length: 20 }, (_, i) => i),
-      );
+      expect(got.map((m) => m.i)).toEqual(Array.from({ length: 20 }, (_, i) => i));
       expect(got[0]!.at).toBe(at.toISOString());
     });
 
     it("delivers across instances (processes), in publish order, exactly once", async () => {
       const { got } = await collect(a);
       for (let i = 0; i < 25; i++) await b.publish(channel, { from: "b", i });
-      await until(
-        () => got.length >= 25,
-        "25 messages from the other instance",
-      );
+      await until(() => got.length >= 25, "25 messages from the other instance");
       await b.publish(channel, { from: "b", i: 25 });
       await until(() => got.length >= 26, "the last message");
       await barrier(a, got);
       await barrier(b, got);
-      expect(got.map((m) => m.i)).toEqual(
-        Array.from({ length: 26 }, (_, i) => i),
-      );
+      expect(got.map((m) => m.i)).toEqual(Array.from({ length: 26 }, (_, i) => i));
     });
 
     it("gives every subscriber on every instance each message once, keeping each publisher's order", async () => {
@@ -103,16 +90,11 @@ export function eventBusContract(
       await b.publish(channel, { from: "barrier", i: -2 });
       for (const sub of [onA, onA2, onB]) {
         // Each instance sees the other's barrier only through its poller, after every earlier row.
-        await until(
-          () => sub.got.filter((m) => m.from === "barrier").length === 2,
-          "both barriers on each subscriber",
-        );
+        await until(() => sub.got.filter((m) => m.from === "barrier").length === 2, "both barriers on each subscriber");
         const real = sub.got.filter((m) => m.from !== "barrier");
         expect(real).toHaveLength(20);
         for (const from of ["a", "b"])
-          expect(real.filter((m) => m.from === from).map((m) => m.i)).toEqual(
-            Array.from({ length: 10 }, (_, i) => i),
-          );
+          expect(real.filter((m) => m.from === from).map((m) => m.i)).toEqual(Array.from({ length: 10 }, (_, i) => i));
       }
     });
 
@@ -123,10 +105,7 @@ export function eventBusContract(
       await b.publish(other, { from: "b", i: 1 });
       await a.publish(other, { from: "a", i: 2 });
       await barrier(b, got);
-      await until(
-        () => gotOther.length >= 2,
-        "both messages on the other channel",
-      );
+      await until(() => gotOther.length >= 2, "both messages on the other channel");
       expect(got).toEqual([]);
       expect(gotOther.map((m) => m.i).sort()).toEqual([1, 2]);
     });
@@ -136,10 +115,7 @@ export function eventBusContract(
       await a.publish(channel, { from: "a", i: 0 });
       const { got } = await collect(a);
       await b.publish(channel, { from: "b", i: 1 });
-      await until(
-        () => got.length >= 1,
-        "the message published after subscribing",
-      );
+      await until(() => got.length >= 1, "the message published after subscribing");
       await barrier(b, got);
       await barrier(a, got);
       expect(got).toEqual([{ from: "b", i: 1 }]);
@@ -149,10 +125,7 @@ export function eventBusContract(
       const first = await collect(a);
       const second = await collect(a);
       await b.publish(channel, { from: "b", i: 1 });
-      await until(
-        () => first.got.length === 1 && second.got.length === 1,
-        "both listeners",
-      );
+      await until(() => first.got.length === 1 && second.got.length === 1, "both listeners");
       first.unsubscribe();
       first.unsubscribe();
       await b.publish(channel, { from: "b", i: 2 });
@@ -168,10 +141,7 @@ export function eventBusContract(
       const { got } = await collect(a);
       await b.publish(channel, { from: "b", i: 1 });
       await a.publish(channel, { from: "a", i: 2 });
-      await until(
-        () => got.length === 2,
-        "both messages despite the throwing listener",
-      );
+      await until(() => got.length === 2, "both messages despite the throwing listener");
     });
 
     it("close() ends delivery on that instance only and refuses further use", async () => {
@@ -184,10 +154,7 @@ export function eventBusContract(
       const c = await fx.open();
       try {
         await c.publish(channel, { from: "c", i: 1 });
-        await until(
-          () => onB.got.length === 1,
-          "delivery on the open instance",
-        );
+        await until(() => onB.got.length === 1, "delivery on the open instance");
         await barrier(c, onB.got);
       } finally {
         await c.close();

@@ -3,10 +3,7 @@ import { expect } from "vitest";
 import { isDomainError, type ErrorCode } from "@vp/schema";
 
 /** Awaits `promise` and asserts it rejects with a DomainError of `code`. */
-export async function expectDomainError(
-  promise: Promise<unknown>,
-  code: ErrorCode,
-): Promise<void> {
+export async function expectDomainError(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   let outcome: unknown;
   try {
     await promise;
@@ -22,11 +19,7 @@ export async function expectDomainError(
 }
 
 /** Polls `check` until it returns true; fails after `timeoutMs`. For effects that arrive asynchronously by design. */
-export async function until(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -37,8 +30,7 @@ export async function until(
 
 export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const c of stream)
-    chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
+  for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c as Uint8Array));
   return Buffer.concat(chunks);
 }
 

@@ -1,16 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { isDomainError, type ErrorCode } from "@vp/schema";
-import {
-  SignJWT,
-  decodeJwt,
-  decodeProtectedHeader,
-  generateKeyPair,
-} from "jose";
+import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type {
-  AccessTokenVerifier,
-  IdentityProvider,
-} from "../ports/identity.js";
+import type { AccessTokenVerifier, IdentityProvider } from "../ports/identity.js";
 
 export interface IdentityHarness {
   readonly identity: IdentityProvider;
@@ -30,13 +22,9 @@ export type IdentityHarnessFactory = (options: {
 }) => Promise<IdentityHarness>;
 
 const GOOD_PASSWORD = "correct horse 42";
-const uniqueEmail = (tag: string) =>
-  `${tag}-${randomUUID().slice(0, 8)}@example.com`;
+const uniqueEmail = (tag: string) => `${tag}-${randomUUID().slice(0, 8)}@example.com`;
 
-async function expectCode(
-  promise: Promise<unknown>,
-  code: ErrorCode,
-): Promise<void> {
+async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
@@ -49,10 +37,7 @@ async function expectCode(
  * The one suite every IdentityProvider adapter passes (local accounts now, Cognito later). It
  * only speaks the ports, so anything an adapter-specific test needs comes through the harness.
  */
-export function identityProviderContract(
-  name: string,
-  make: IdentityHarnessFactory,
-): void {
+export function identityProviderContract(name: string, make: IdentityHarnessFactory): void {
   describe(`IdentityProvider contract: ${name}`, () => {
     describe("sign-up without email confirmation", () => {
       let h: IdentityHarness;
@@ -79,10 +64,7 @@ export function identityProviderContract(
       it("refuses a second account for the same address, whatever its case", async () => {
         const email = uniqueEmail("dup");
         await h.identity.signUp({ email, password: GOOD_PASSWORD });
-        await expectCode(
-          h.identity.signUp({ email, password: "another pass 7" }),
-          "ALREADY_EXISTS",
-        );
+        await expectCode(h.identity.signUp({ email, password: "another pass 7" }), "ALREADY_EXISTS");
         await expectCode(
           h.identity.signUp({
             email: email.toUpperCase(),
@@ -97,34 +79,20 @@ export function identityProviderContract(
         ["one kind of character only", "abcdefghijkl"],
         ["digits only", "12345678901"],
       ])("refuses a weak password (%s)", async (_why, password) => {
-        await expectCode(
-          h.identity.signUp({ email: uniqueEmail("weak"), password }),
-          "WEAK_PASSWORD",
-        );
+        await expectCode(h.identity.signUp({ email: uniqueEmail("weak"), password }), "WEAK_PASSWORD");
       });
 
       it("refuses the email address as password", async () => {
         const email = uniqueEmail("same");
-        await expectCode(
-          h.identity.signUp({ email, password: email }),
-          "WEAK_PASSWORD",
-        );
+        await expectCode(h.identity.signUp({ email, password: email }), "WEAK_PASSWORD");
       });
 
-      it.each([
-        "",
-        "not-an-email",
-        "two@@example.com",
-        "spaces in@example.com",
-        "nodomain@",
-        "@example.com",
-        "a@b",
-      ])("refuses a malformed email %j", async (email) => {
-        await expectCode(
-          h.identity.signUp({ email, password: GOOD_PASSWORD }),
-          "INVALID_EMAIL",
-        );
-      });
+      it.each(["", "not-an-email", "two@@example.com", "spaces in@example.com", "nodomain@", "@example.com", "a@b"])(
+        "refuses a malformed email %j",
+        async (email) => {
+          await expectCode(h.identity.signUp({ email, password: GOOD_PASSWORD }), "INVALID_EMAIL");
+        },
+      );
 
       it("signs in with tokens that verify to the same user", async () => {
         const email = uniqueEmail("signin");
@@ -147,10 +115,7 @@ export function identityProviderContract(
       it("answers INVALID_CREDENTIALS for a wrong password and for an unknown email alike", async () => {
         const email = uniqueEmail("wrong");
         await h.identity.signUp({ email, password: GOOD_PASSWORD });
-        await expectCode(
-          h.identity.signIn({ email, password: "wrong password 1" }),
-          "INVALID_CREDENTIALS",
-        );
+        await expectCode(h.identity.signIn({ email, password: "wrong password 1" }), "INVALID_CREDENTIALS");
         await expectCode(
           h.identity.signIn({
             email: uniqueEmail("nobody"),
@@ -173,23 +138,15 @@ export function identityProviderContract(
         const second = await h.identity.refresh(first.refreshToken);
         expect(second.tokenType).toBe("Bearer");
         expect(second.accessToken).not.toBe(first.accessToken);
-        expect((await h.verifier.verify(second.accessToken)).userId).toBe(
-          userId,
-        );
+        expect((await h.verifier.verify(second.accessToken)).userId).toBe(userId);
         if (h.rotatesRefreshTokens) {
           expect(second.refreshToken).not.toBe(first.refreshToken);
-          await expectCode(
-            h.identity.refresh(first.refreshToken),
-            "INVALID_TOKEN",
-          );
+          await expectCode(h.identity.refresh(first.refreshToken), "INVALID_TOKEN");
         }
       });
 
       it("refuses a garbage refresh token", async () => {
-        await expectCode(
-          h.identity.refresh("not-a-refresh-token"),
-          "INVALID_TOKEN",
-        );
+        await expectCode(h.identity.refresh("not-a-refresh-token"), "INVALID_TOKEN");
         await expectCode(h.identity.refresh(""), "INVALID_TOKEN");
       });
 
@@ -217,16 +174,12 @@ export function identityProviderContract(
 
         it("rejects a token whose claims were edited", async () => {
           const [header, payload, signature] = accessToken.split(".");
-          const claims = JSON.parse(
-            Buffer.from(payload ?? "", "base64url").toString("utf8"),
-          ) as Record<string, unknown>;
-          const forged = Buffer.from(
-            JSON.stringify({ ...claims, sub: randomUUID() }),
-          ).toString("base64url");
-          await expectCode(
-            h.verifier.verify(`${header}.${forged}.${signature}`),
-            "INVALID_TOKEN",
-          );
+          const claims = JSON.parse(Buffer.from(payload ?? "", "base64url").toString("utf8")) as Record<
+            string,
+            unknown
+          >;
+          const forged = Buffer.from(JSON.stringify({ ...claims, sub: randomUUID() })).toString("base64url");
+          await expectCode(h.verifier.verify(`${header}.${forged}.${signature}`), "INVALID_TOKEN");
         });
 
         it("rejects a token signed by another key, even with the right kid and claims", async () => {
@@ -278,18 +231,12 @@ export function identityProviderContract(
           userId,
           confirmed: false,
         });
-        await expectCode(
-          h.identity.signIn({ email, password: GOOD_PASSWORD }),
-          "NOT_CONFIRMED",
-        );
+        await expectCode(h.identity.signIn({ email, password: GOOD_PASSWORD }), "NOT_CONFIRMED");
 
         const code = await h.readConfirmationCode(email);
         expect(code).toMatch(/^\d{6}$/);
         const wrong = code === "000000" ? "111111" : "000000";
-        await expectCode(
-          h.identity.confirm({ email, code: wrong }),
-          "CODE_MISMATCH",
-        );
+        await expectCode(h.identity.confirm({ email, code: wrong }), "CODE_MISMATCH");
 
         await h.identity.confirm({ email, code });
         expect(await h.identity.getUser(userId)).toMatchObject({
@@ -300,25 +247,17 @@ export function identityProviderContract(
           email,
           password: GOOD_PASSWORD,
         });
-        expect((await h.verifier.verify(tokens.accessToken)).userId).toBe(
-          userId,
-        );
+        expect((await h.verifier.verify(tokens.accessToken)).userId).toBe(userId);
       });
 
       it("does not reveal an unconfirmed account to a wrong password", async () => {
         const email = uniqueEmail("unconfirmed");
         await h.identity.signUp({ email, password: GOOD_PASSWORD });
-        await expectCode(
-          h.identity.signIn({ email, password: "wrong password 1" }),
-          "INVALID_CREDENTIALS",
-        );
+        await expectCode(h.identity.signIn({ email, password: "wrong password 1" }), "INVALID_CREDENTIALS");
       });
 
       it("answers CODE_MISMATCH for an address that never signed up", async () => {
-        await expectCode(
-          h.identity.confirm({ email: uniqueEmail("ghost"), code: "123456" }),
-          "CODE_MISMATCH",
-        );
+        await expectCode(h.identity.confirm({ email: uniqueEmail("ghost"), code: "123456" }), "CODE_MISMATCH");
       });
     });
   });

@@ -1,11 +1,5 @@
-export {
-  blobStoreContract,
-  type BlobStoreFixture,
-} from "./blob-store.contract.js";
-export {
-  repositoriesContract,
-  type RepositoriesFixture,
-} from "./repositories.contract.js";
+export { blobStoreContract, type BlobStoreFixture } from "./blob-store.contract.js";
+export { repositoriesContract, type RepositoriesFixture } from "./repositories.contract.js";
 export {
   jobQueueContract,
   testMessageSchema,
@@ -13,13 +7,6 @@ export {
   type JobQueueSettings,
   type TestMessage,
 } from "./job-queue.contract.js";
-export {
-  eventBusContract,
-  type EventBusFixture,
-} from "./event-bus.contract.js";
-export {
-  mailerContract,
-  type DeliveredMail,
-  type MailerFixture,
-} from "./mailer.contract.js";
+export { eventBusContract, type EventBusFixture } from "./event-bus.contract.js";
+export { mailerContract, type DeliveredMail, type MailerFixture } from "./mailer.contract.js";
 export { expectDomainError, until, readAll, bytes } from "./helpers.js";

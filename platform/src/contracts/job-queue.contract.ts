@@ -35,10 +35,7 @@ export interface JobQueueFixture {
 const VT = 30;
 
 /** The JobQueue port's behaviour; run it for every adapter. */
-export function jobQueueContract(
-  name: string,
-  make: (settings: JobQueueSettings) => Promise<JobQueueFixture>,
-): void {
+export function jobQueueContract(name: string, make: (settings: JobQueueSettings) => Promise<JobQueueFixture>): void {
   describe(`JobQueue contract: ${name}`, () => {
     let fx: JobQueueFixture;
     let queue: JobQueue<TestMessage>;
@@ -49,9 +46,7 @@ export function jobQueueContract(
     };
     const receiveAll = async (q: JobQueue<TestMessage> = queue, vt = VT) =>
       q.receive({ maxMessages: 10, visibilityTimeoutSeconds: vt });
-    const receiveOne = async (
-      q: JobQueue<TestMessage> = queue,
-    ): Promise<QueueMessage<TestMessage>> => {
+    const receiveOne = async (q: JobQueue<TestMessage> = queue): Promise<QueueMessage<TestMessage>> => {
       const got = await q.receive({
         maxMessages: 1,
         visibilityTimeoutSeconds: VT,
@@ -120,9 +115,7 @@ export function jobQueueContract(
       expect(first).toHaveLength(3);
       const rest = await receiveAll();
       expect(rest).toHaveLength(4);
-      expect(new Set([...first, ...rest].map((m) => m.body.n))).toEqual(
-        new Set([0, 1, 2, 3, 4, 5, 6]),
-      );
+      expect(new Set([...first, ...rest].map((m) => m.body.n))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6]));
       expect(await receiveAll()).toEqual([]);
     });
 
@@ -170,9 +163,7 @@ export function jobQueueContract(
     it("gives a message back on retry after an explicit delay", async () => {
       await queue.enqueue({ n: 1, text: "a" });
       const m = await receiveOne();
-      expect(
-        await queue.retry(m.receipt, { delaySeconds: 5, reason: "busy" }),
-      ).toBe("RETRYING");
+      expect(await queue.retry(m.receipt, { delaySeconds: 5, reason: "busy" })).toBe("RETRYING");
       expect(await queue.depth()).toEqual({
         visible: 0,
         inFlight: 0,
@@ -276,33 +267,18 @@ export function jobQueueContract(
     });
 
     it("deduplicates by key while the message waits or is in flight", async () => {
-      const a = await queue.enqueue(
-        { n: 1, text: "a" },
-        { dedupeKey: "job-1" },
-      );
-      const b = await queue.enqueue(
-        { n: 2, text: "b" },
-        { dedupeKey: "job-1" },
-      );
+      const a = await queue.enqueue({ n: 1, text: "a" }, { dedupeKey: "job-1" });
+      const b = await queue.enqueue({ n: 2, text: "b" }, { dedupeKey: "job-1" });
       expect(b).toEqual({ id: a.id, deduplicated: true });
-      const other = await queue.enqueue(
-        { n: 3, text: "c" },
-        { dedupeKey: "job-2" },
-      );
+      const other = await queue.enqueue({ n: 3, text: "c" }, { dedupeKey: "job-2" });
       expect(other.deduplicated).toBe(false);
       expect((await queue.depth()).visible).toBe(2);
       const got = await receiveAll();
       expect(got.map((m) => m.body.n).sort()).toEqual([1, 3]);
-      const inFlight = await queue.enqueue(
-        { n: 4, text: "d" },
-        { dedupeKey: "job-1" },
-      );
+      const inFlight = await queue.enqueue({ n: 4, text: "d" }, { dedupeKey: "job-1" });
       expect(inFlight).toEqual({ id: a.id, deduplicated: true });
       for (const m of got) await queue.ack(m.receipt);
-      const fresh = await queue.enqueue(
-        { n: 5, text: "e" },
-        { dedupeKey: "job-1" },
-      );
+      const fresh = await queue.enqueue({ n: 5, text: "e" }, { dedupeKey: "job-1" });
       expect(fresh.deduplicated).toBe(false);
       expect(fresh.id).not.toBe(a.id);
     });
@@ -331,9 +307,7 @@ export function jobQueueContract(
         waitSeconds: 10,
       });
       setTimeout(() => void queue.enqueue({ n: 2, text: "other" }), 30);
-      expect((await waitingElsewhere).map((m) => m.body.text)).toEqual([
-        "other",
-      ]);
+      expect((await waitingElsewhere).map((m) => m.body.text)).toEqual(["other"]);
     });
 
     it("stops long-polling when its signal aborts", async () => {

@@ -16,10 +16,7 @@ export interface MailerFixture {
 }
 
 /** The Mailer port's behaviour; run it for every adapter. */
-export function mailerContract(
-  name: string,
-  make: () => Promise<MailerFixture>,
-): void {
+export function mailerContract(name: string, make: () => Promise<MailerFixture>): void {
   describe(`Mailer contract: ${name}`, () => {
     let fx: MailerFixture;
     beforeEach(async () => {
@@ -33,9 +30,7 @@ export function mailerContract(
       const mail = {
         to: "ana@example.com",
         subject: "Your frames of « été.mp4 » are ready ✔",
-        text:
-          "12 frames were extracted.\nDownload: https://example.com/d?x=1&y=2\n" +
-          "long line ".repeat(30),
+        text: "12 frames were extracted.\nDownload: https://example.com/d?x=1&y=2\n" + "long line ".repeat(30),
         html: '<p>12 frames of <b>été.mp4</b> — <a href="https://example.com/d?x=1&amp;y=2">download</a></p>',
       };
       const { messageId } = await fx.mailer.send(mail);
@@ -64,13 +59,7 @@ export function mailerContract(
       }
       expect(ids.size).toBe(5);
       const delivered = await fx.delivered();
-      expect(delivered.map((m) => m.subject)).toEqual([
-        "mail 0",
-        "mail 1",
-        "mail 2",
-        "mail 3",
-        "mail 4",
-      ]);
+      expect(delivered.map((m) => m.subject)).toEqual(["mail 0", "mail 1", "mail 2", "mail 3", "mail 4"]);
     });
   });
 }

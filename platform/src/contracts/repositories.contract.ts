@@ -61,10 +61,7 @@ const newVideo = (ownerId: string, over: Partial<NewVideo> = {}): NewVideo => {
 };
 
 /** The VideoRepository and JobRepository ports' behaviour; run it for every adapter. */
-export function repositoriesContract(
-  name: string,
-  make: () => Promise<RepositoriesFixture>,
-): void {
+export function repositoriesContract(name: string, make: () => Promise<RepositoriesFixture>): void {
   describe(`Repositories contract: ${name}`, () => {
     let fx: RepositoriesFixture;
     let videos: VideoRepository;
@@ -108,13 +105,8 @@ export function repositoriesContract(
       it("refuses a duplicate id with ALREADY_EXISTS", async () => {
         const input = newVideo(owner);
         await videos.create(input);
-        await expectDomainError(
-          videos.create({ ...input, filename: "other.mp4" }),
-          "ALREADY_EXISTS",
-        );
-        expect((await videos.findById(input.id))?.filename).toBe(
-          input.filename,
-        );
+        await expectDomainError(videos.create({ ...input, filename: "other.mp4" }), "ALREADY_EXISTS");
+        expect((await videos.findById(input.id))?.filename).toBe(input.filename);
       });
 
       it("scopes reads to the owner: another owner's id answers null", async () => {
@@ -122,9 +114,7 @@ export function repositoriesContract(
         expect(await videos.findForOwner("someone-else", v.id)).toBeNull();
         expect(await videos.findForOwner(owner, "no-such-id")).toBeNull();
         expect(await videos.findById("no-such-id")).toBeNull();
-        expect(
-          (await videos.listForOwner("someone-else", { first: 10 })).items,
-        ).toEqual([]);
+        expect((await videos.listForOwner("someone-else", { first: 10 })).items).toEqual([]);
         expect(await videos.deleteForOwner("someone-else", v.id)).toBe(false);
         expect(await videos.findById(v.id)).not.toBeNull();
       });
@@ -142,38 +132,19 @@ export function repositoriesContract(
           version: 2,
           createdAt: v.createdAt,
         });
-        expect(ready.updatedAt.getTime()).toBeGreaterThanOrEqual(
-          v.updatedAt.getTime(),
-        );
+        expect(ready.updatedAt.getTime()).toBeGreaterThanOrEqual(v.updatedAt.getTime());
         expect(await videos.findById(v.id)).toEqual(ready);
-        const touched = await videos.update(
-          v.id,
-          {},
-          { metadata: { ...metadata, rotation: 0 } },
-        );
+        const touched = await videos.update(v.id, {}, { metadata: { ...metadata, rotation: 0 } });
         expect(touched.version).toBe(3);
         expect(touched.status).toBe("READY");
       });
 
       it("refuses illegal transitions with ILLEGAL_TRANSITION and changes nothing", async () => {
         const v = await videos.create(newVideo(owner));
-        await videos.update(
-          v.id,
-          {},
-          { status: "REJECTED", rejectionReason: "not a video" },
-        );
-        await expectDomainError(
-          videos.update(v.id, {}, { status: "READY" }),
-          "ILLEGAL_TRANSITION",
-        );
-        await expectDomainError(
-          videos.update(v.id, {}, { status: "AWAITING_UPLOAD" }),
-          "ILLEGAL_TRANSITION",
-        );
-        await expectDomainError(
-          videos.update(v.id, {}, { status: "REJECTED" }),
-          "ILLEGAL_TRANSITION",
-        );
+        await videos.update(v.id, {}, { status: "REJECTED", rejectionReason: "not a video" });
+        await expectDomainError(videos.update(v.id, {}, { status: "READY" }), "ILLEGAL_TRANSITION");
+        await expectDomainError(videos.update(v.id, {}, { status: "AWAITING_UPLOAD" }), "ILLEGAL_TRANSITION");
+        await expectDomainError(videos.update(v.id, {}, { status: "REJECTED" }), "ILLEGAL_TRANSITION");
         expect(await videos.findById(v.id)).toMatchObject({
           status: "REJECTED",
           rejectionReason: "not a video",
@@ -183,26 +154,15 @@ export function repositoriesContract(
 
       it("refuses stale updates with STALE_UPDATE and unknown ids with NOT_FOUND", async () => {
         const v = await videos.create(newVideo(owner));
-        await expectDomainError(
-          videos.update(v.id, { version: 2 }, { status: "READY" }),
-          "STALE_UPDATE",
-        );
-        await expectDomainError(
-          videos.update(v.id, { status: ["READY"] }, { metadata }),
-          "STALE_UPDATE",
-        );
-        await expectDomainError(
-          videos.update("no-such-id", {}, { status: "READY" }),
-          "NOT_FOUND",
-        );
+        await expectDomainError(videos.update(v.id, { version: 2 }, { status: "READY" }), "STALE_UPDATE");
+        await expectDomainError(videos.update(v.id, { status: ["READY"] }, { metadata }), "STALE_UPDATE");
+        await expectDomainError(videos.update("no-such-id", {}, { status: "READY" }), "NOT_FOUND");
         expect((await videos.findById(v.id))?.version).toBe(1);
       });
 
       it("lets exactly one of many concurrent conditional updates win", async () => {
         const v = await videos.create(newVideo(owner));
-        const other = fx.openAnother
-          ? await fx.openAnother()
-          : { videos, jobs };
+        const other = fx.openAnother ? await fx.openAnother() : { videos, jobs };
         const repos = [videos, other.videos];
         const results = await Promise.allSettled(
           Array.from({ length: 10 }, (_, i) =>
@@ -217,40 +177,31 @@ export function repositoriesContract(
         expect(won).toHaveLength(1);
         for (const r of results)
           if (r.status === "rejected")
-            expect(
-              isDomainError(r.reason, "STALE_UPDATE") ||
-                isDomainError(r.reason, "ILLEGAL_TRANSITION"),
-            ).toBe(true);
+            expect(isDomainError(r.reason, "STALE_UPDATE") || isDomainError(r.reason, "ILLEGAL_TRANSITION")).toBe(true);
         expect((await videos.findById(v.id))?.version).toBe(2);
       });
 
       it("pages newest first across pages with no duplicates or misses, and filters by status", async () => {
         const created: Video[] = [];
-        for (let i = 0; i < 23; i++)
-          created.push(
-            await videos.create(newVideo(owner, { filename: `v${i}.mp4` })),
-          );
+        for (let i = 0; i < 23; i++) created.push(await videos.create(newVideo(owner, { filename: `v${i}.mp4` })));
         await videos.create(newVideo("someone-else"));
-        for (const v of created.slice(0, 5))
-          await videos.update(v.id, {}, { status: "READY", metadata });
+        for (const v of created.slice(0, 5)) await videos.update(v.id, {}, { status: "READY", metadata });
 
         const all = await videos.listForOwner(owner, { first: 100 });
         expect(all.items).toHaveLength(23);
         expect(all.hasNextPage).toBe(false);
         for (let i = 1; i < all.items.length; i++)
-          expect(all.items[i - 1]!.createdAt.getTime()).toBeGreaterThanOrEqual(
-            all.items[i]!.createdAt.getTime(),
-          );
-        expect(all.items[0]!.createdAt.getTime()).toBe(
-          Math.max(...created.map((v) => v.createdAt.getTime())),
-        );
+          expect(all.items[i - 1]!.createdAt.getTime()).toBeGreaterThanOrEqual(all.items[i]!.createdAt.getTime());
+        expect(all.items[0]!.createdAt.getTime()).toBe(Math.max(...created.map((v) => v.createdAt.getTime())));
 
         const seen: string[] = [];
         let after: string | null = null;
         let pages = 0;
         for (;;) {
-          const page: Awaited<ReturnType<VideoRepository["listForOwner"]>> =
-            await videos.listForOwner(owner, { first: 5, after });
+          const page: Awaited<ReturnType<VideoRepository["listForOwner"]>> = await videos.listForOwner(owner, {
+            first: 5,
+            after,
+          });
           pages++;
           seen.push(...page.items.map((v) => v.id));
           if (pages === 1) await videos.create(newVideo(owner)); // newer than every cursor: must not appear later
@@ -274,33 +225,18 @@ export function repositoriesContract(
         });
         expect(rest.items).toHaveLength(2);
         expect(rest.hasNextPage).toBe(false);
-        expect(
-          new Set([...ready.items, ...rest.items].map((v) => v.id)),
-        ).toEqual(new Set(created.slice(0, 5).map((v) => v.id)));
-        expect(
-          (await videos.listForOwner(owner, { first: 10, status: "REJECTED" }))
-            .items,
-        ).toEqual([]);
+        expect(new Set([...ready.items, ...rest.items].map((v) => v.id))).toEqual(
+          new Set(created.slice(0, 5).map((v) => v.id)),
+        );
+        expect((await videos.listForOwner(owner, { first: 10, status: "REJECTED" })).items).toEqual([]);
       });
 
       it("refuses page sizes outside 1..100 and foreign cursors with VALIDATION", async () => {
         for (const first of [0, -1, 101, 1.5])
-          await expectDomainError(
-            videos.listForOwner(owner, { first }),
-            "VALIDATION",
-          );
-        for (const after of [
-          "garbage",
-          "%%%",
-          Buffer.from("[1]").toString("base64url"),
-        ])
-          await expectDomainError(
-            videos.listForOwner(owner, { first: 10, after }),
-            "VALIDATION",
-          );
-        expect(
-          (await videos.listForOwner(owner, { first: 1 })).endCursor,
-        ).toBeNull();
+          await expectDomainError(videos.listForOwner(owner, { first }), "VALIDATION");
+        for (const after of ["garbage", "%%%", Buffer.from("[1]").toString("base64url")])
+          await expectDomainError(videos.listForOwner(owner, { first: 10, after }), "VALIDATION");
+        expect((await videos.listForOwner(owner, { first: 1 })).endCursor).toBeNull();
       });
 
       it("deletes a video with its jobs", async () => {
@@ -339,10 +275,7 @@ export function repositoriesContract(
         expect(await jobs.findById(j.id)).toEqual(j);
         expect(await jobs.findForOwner(owner, j.id)).toEqual(j);
         expect(await jobs.findForOwner("someone-else", j.id)).toBeNull();
-        await expectDomainError(
-          jobs.create({ id: j.id, ownerId: owner, videoId: v.id, options }),
-          "ALREADY_EXISTS",
-        );
+        await expectDomainError(jobs.create({ id: j.id, ownerId: owner, videoId: v.id, options }), "ALREADY_EXISTS");
       });
 
       it("walks QUEUED -> RUNNING -> RUNNING -> SUCCEEDED with every field round-tripping", async () => {
@@ -366,11 +299,7 @@ export function repositoriesContract(
           { status: "RUNNING", attempts: 2, progress: 0 },
         );
         expect(reclaimed.version).toBe(3);
-        const progressed = await jobs.update(
-          j.id,
-          { version: 3 },
-          { progress: 0.4375, framesExtracted: 7 },
-        );
+        const progressed = await jobs.update(j.id, { version: 3 }, { progress: 0.4375, framesExtracted: 7 });
         expect(progressed).toMatchObject({
           progress: 0.4375,
           framesExtracted: 7,
@@ -397,14 +326,8 @@ export function repositoriesContract(
           version: 5,
         });
         expect(await jobs.findById(j.id)).toEqual(done);
-        await expectDomainError(
-          jobs.update(j.id, {}, { status: "QUEUED" }),
-          "ILLEGAL_TRANSITION",
-        );
-        await expectDomainError(
-          jobs.update(j.id, {}, { status: "RUNNING" }),
-          "ILLEGAL_TRANSITION",
-        );
+        await expectDomainError(jobs.update(j.id, {}, { status: "QUEUED" }), "ILLEGAL_TRANSITION");
+        await expectDomainError(jobs.update(j.id, {}, { status: "RUNNING" }), "ILLEGAL_TRANSITION");
       });
 
       it("fails with an error, then retries FAILED -> QUEUED, clearing fields set to null", async () => {
@@ -433,54 +356,32 @@ export function repositoriesContract(
           version: 3,
         });
         await jobs.update(j.id, {}, { status: "CANCELLED" });
-        await expectDomainError(
-          jobs.update(j.id, {}, { status: "SUCCEEDED" }),
-          "ILLEGAL_TRANSITION",
-        );
+        await expectDomainError(jobs.update(j.id, {}, { status: "SUCCEEDED" }), "ILLEGAL_TRANSITION");
       });
 
       it("refuses stale updates (status, version, attempts) and unknown ids", async () => {
         const v = await videos.create(newVideo(owner));
         const j = await createJob(v);
-        await expectDomainError(
-          jobs.update(j.id, { attempts: 1 }, { status: "RUNNING" }),
-          "STALE_UPDATE",
-        );
-        await expectDomainError(
-          jobs.update(j.id, { version: 7 }, { progress: 0.5 }),
-          "STALE_UPDATE",
-        );
-        await expectDomainError(
-          jobs.update(j.id, { status: ["RUNNING"] }, { status: "SUCCEEDED" }),
-          "STALE_UPDATE",
-        );
-        await expectDomainError(
-          jobs.update("no-such-job", {}, { progress: 0.1 }),
-          "NOT_FOUND",
-        );
+        await expectDomainError(jobs.update(j.id, { attempts: 1 }, { status: "RUNNING" }), "STALE_UPDATE");
+        await expectDomainError(jobs.update(j.id, { version: 7 }, { progress: 0.5 }), "STALE_UPDATE");
+        await expectDomainError(jobs.update(j.id, { status: ["RUNNING"] }, { status: "SUCCEEDED" }), "STALE_UPDATE");
+        await expectDomainError(jobs.update("no-such-job", {}, { progress: 0.1 }), "NOT_FOUND");
         expect(await jobs.findById(j.id)).toEqual(j);
       });
 
       it("lets exactly one of many workers claim a job", async () => {
         const v = await videos.create(newVideo(owner));
         const j = await createJob(v);
-        const other = fx.openAnother
-          ? await fx.openAnother()
-          : { videos, jobs };
+        const other = fx.openAnother ? await fx.openAnother() : { videos, jobs };
         const repos = [jobs, other.jobs];
         const results = await Promise.allSettled(
           Array.from({ length: 8 }, (_, i) =>
-            repos[i % 2]!.update(
-              j.id,
-              { status: ["QUEUED"], attempts: 0 },
-              { status: "RUNNING", attempts: 1 },
-            ),
+            repos[i % 2]!.update(j.id, { status: ["QUEUED"], attempts: 0 }, { status: "RUNNING", attempts: 1 }),
           ),
         );
         expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
         for (const r of results)
-          if (r.status === "rejected")
-            expect(isDomainError(r.reason, "STALE_UPDATE")).toBe(true);
+          if (r.status === "rejected") expect(isDomainError(r.reason, "STALE_UPDATE")).toBe(true);
         expect((await jobs.findById(j.id))?.version).toBe(2);
       });
 
@@ -497,14 +398,15 @@ export function repositoriesContract(
         const seen: string[] = [];
         let after: string | null = null;
         do {
-          const page: Awaited<ReturnType<JobRepository["listForOwner"]>> =
-            await jobs.listForOwner(owner, { first: 2, after, videoId: a.id });
+          const page: Awaited<ReturnType<JobRepository["listForOwner"]>> = await jobs.listForOwner(owner, {
+            first: 2,
+            after,
+            videoId: a.id,
+          });
           seen.push(...page.items.map((j) => j.id));
           after = page.hasNextPage ? page.endCursor : null;
         } while (after !== null);
-        expect(seen).toEqual(
-          all.items.filter((j) => j.videoId === a.id).map((j) => j.id),
-        );
+        expect(seen).toEqual(all.items.filter((j) => j.videoId === a.id).map((j) => j.id));
         expect(new Set(seen)).toEqual(new Set(ofA.map((j) => j.id)));
 
         const cancelled = await jobs.listForOwner(owner, {
@@ -521,17 +423,9 @@ export function repositoriesContract(
             })
           ).items.map((j) => j.id),
         ).toEqual([ofB[1]!.id]);
-        expect(
-          (await jobs.listForOwner("someone-else", { first: 10 })).items,
-        ).toEqual([]);
-        await expectDomainError(
-          jobs.listForOwner(owner, { first: 0 }),
-          "VALIDATION",
-        );
-        await expectDomainError(
-          jobs.listForOwner(owner, { first: 5, after: "not-a-cursor" }),
-          "VALIDATION",
-        );
+        expect((await jobs.listForOwner("someone-else", { first: 10 })).items).toEqual([]);
+        await expectDomainError(jobs.listForOwner(owner, { first: 0 }), "VALIDATION");
+        await expectDomainError(jobs.listForOwner(owner, { first: 5, after: "not-a-cursor" }), "VALIDATION");
 
         const latestA = await jobs.latestForVideo(owner, a.id);
         expect(latestA?.id).toBe(all.items.find((j) => j.videoId === a.id)?.id);

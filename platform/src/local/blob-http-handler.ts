@@ -4,11 +4,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DomainError, isDomainError, type ErrorCode } from "@vp/schema";
 import { checkKey } from "./blob-keys.js";
-import {
-  downloadFields,
-  uploadFields,
-  type LocalDiskBlobStore,
-} from "./local-disk-blob-store.js";
+import { downloadFields, uploadFields, type LocalDiskBlobStore } from "./local-disk-blob-store.js";
 import { verify } from "./url-signer.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -63,12 +59,9 @@ export function createBlobHttpHandler(
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!url.pathname.startsWith("/blobs/")) return false;
     try {
-      const [bucket, ...rawSegments] = url.pathname
-        .slice("/blobs/".length)
-        .split("/");
+      const [bucket, ...rawSegments] = url.pathname.slice("/blobs/".length).split("/");
       const store = bucket === undefined ? undefined : byBucket.get(bucket);
-      if (store === undefined)
-        throw new DomainError("NOT_FOUND", "no such bucket");
+      if (store === undefined) throw new DomainError("NOT_FOUND", "no such bucket");
       let key: string;
       try {
         key = rawSegments.map((s) => decodeURIComponent(s)).join("/");
@@ -79,8 +72,7 @@ export function createBlobHttpHandler(
       const q = url.searchParams;
       const expires = Number(q.get("expires"));
       const sig = q.get("sig") ?? "";
-      if (!Number.isSafeInteger(expires))
-        throw new DomainError("INVALID_SIGNATURE", "the URL is not signed");
+      if (!Number.isSafeInteger(expires)) throw new DomainError("INVALID_SIGNATURE", "the URL is not signed");
 
       if (req.method === "PUT") {
         const sizeBytes = Number(q.get("size"));
@@ -97,20 +89,11 @@ export function createBlobHttpHandler(
             sig,
           )
         )
-          throw new DomainError(
-            "INVALID_SIGNATURE",
-            "the signature does not match this URL",
-          );
+          throw new DomainError("INVALID_SIGNATURE", "the signature does not match this URL");
         checkNotExpired(store, expires);
         const sentType = req.headers["content-type"];
-        if (
-          sentType !== undefined &&
-          sentType.trim().toLowerCase() !== contentType.trim().toLowerCase()
-        )
-          throw new DomainError(
-            "INVALID_SIGNATURE",
-            `Content-Type must be ${contentType}, as signed`,
-          );
+        if (sentType !== undefined && sentType.trim().toLowerCase() !== contentType.trim().toLowerCase())
+          throw new DomainError("INVALID_SIGNATURE", `Content-Type must be ${contentType}, as signed`);
         const declared = req.headers["content-length"];
         if (declared !== undefined) {
           const n = Number(declared);
@@ -136,12 +119,7 @@ export function createBlobHttpHandler(
         // it would destroy req (and the socket) when put() refuses the body, and the refusal could not be sent.
         const onClose = () => {
           if (!req.complete)
-            hashing.destroy(
-              new DomainError(
-                "SIZE_MISMATCH",
-                "the client disconnected before the upload completed",
-              ),
-            );
+            hashing.destroy(new DomainError("SIZE_MISMATCH", "the client disconnected before the upload completed"));
         };
         req.once("close", onClose);
         req.once("error", onClose);
@@ -182,35 +160,20 @@ export function createBlobHttpHandler(
             sig,
           )
         )
-          throw new DomainError(
-            "INVALID_SIGNATURE",
-            "the signature does not match this URL",
-          );
+          throw new DomainError("INVALID_SIGNATURE", "the signature does not match this URL");
         checkNotExpired(store, expires);
         const head = await store.head(key);
-        if (head === null)
-          throw new DomainError("NOT_FOUND", "the file is gone");
+        if (head === null) throw new DomainError("NOT_FOUND", "the file is gone");
         const range = parseRange(req.headers.range, head.sizeBytes);
         if (range === "unsatisfiable") {
           res.setHeader("Content-Range", `bytes */${head.sizeBytes}`);
-          sendError(
-            res,
-            416,
-            "RANGE_NOT_SATISFIABLE",
-            "the requested range is outside the file",
-          );
+          sendError(res, 416, "RANGE_NOT_SATISFIABLE", "the requested range is outside the file");
           return true;
         }
-        const { stream, info } = await store.openForRead(
-          key,
-          range ?? undefined,
-        );
+        const { stream, info } = await store.openForRead(key, range ?? undefined);
         const headers: Record<string, string | number> = {
-          "Content-Type":
-            signedType ?? info.contentType ?? "application/octet-stream",
-          "Content-Disposition": contentDisposition(
-            filename || key.split("/").pop()!,
-          ),
+          "Content-Type": signedType ?? info.contentType ?? "application/octet-stream",
+          "Content-Disposition": contentDisposition(filename || key.split("/").pop()!),
           "Accept-Ranges": "bytes",
           "Cache-Control": "private, no-store",
         };
@@ -219,8 +182,7 @@ export function createBlobHttpHandler(
           res.writeHead(200, headers);
         } else {
           headers["Content-Length"] = range.end - range.start + 1;
-          headers["Content-Range"] =
-            `bytes ${range.start}-${range.end}/${info.sizeBytes}`;
+          headers["Content-Range"] = `bytes ${range.start}-${range.end}/${info.sizeBytes}`;
           res.writeHead(206, headers);
         }
         if (req.method === "HEAD") {
@@ -233,12 +195,7 @@ export function createBlobHttpHandler(
       }
 
       res.setHeader("Allow", "GET, HEAD, PUT");
-      sendError(
-        res,
-        405,
-        "METHOD_NOT_ALLOWED",
-        `${req.method ?? "?"} is not supported here`,
-      );
+      sendError(res, 405, "METHOD_NOT_ALLOWED", `${req.method ?? "?"} is not supported here`);
       return true;
     } catch (e) {
       if (req.method === "PUT" && !req.complete) {
@@ -246,8 +203,7 @@ export function createBlobHttpHandler(
         res.setHeader("Connection", "close");
         req.resume();
       }
-      if (isDomainError(e))
-        sendError(res, STATUS[e.code] ?? 500, e.code, e.message);
+      if (isDomainError(e)) sendError(res, STATUS[e.code] ?? 500, e.code, e.message);
       else sendError(res, 500, "INTERNAL", "internal error");
       return true;
     }
@@ -255,15 +211,11 @@ export function createBlobHttpHandler(
 }
 
 function checkNotExpired(store: LocalDiskBlobStore, expires: number): void {
-  if (Math.floor(store.clock() / 1000) > expires)
-    throw new DomainError("URL_EXPIRED", "the URL has expired");
+  if (Math.floor(store.clock() / 1000) > expires) throw new DomainError("URL_EXPIRED", "the URL has expired");
 }
 
 /** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else is served whole. */
-function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | null | "unsatisfiable" {
+function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "unsatisfiable" {
   if (header === undefined) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (m === null || (m[1] === "" && m[2] === "")) return null;

@@ -10,26 +10,17 @@ const MAX_KEY_LENGTH = 1024;
  */
 export function checkKey(key: string): string[] {
   const bad = (why: string) =>
-    new DomainError(
-      "VALIDATION",
-      `invalid blob key ${JSON.stringify(key.slice(0, 100))}: ${why}`,
-      ["key"],
-    );
+    new DomainError("VALIDATION", `invalid blob key ${JSON.stringify(key.slice(0, 100))}: ${why}`, ["key"]);
   if (typeof key !== "string" || key.length === 0) throw bad("empty");
-  if (key.length > MAX_KEY_LENGTH)
-    throw bad(`longer than ${MAX_KEY_LENGTH} characters`);
+  if (key.length > MAX_KEY_LENGTH) throw bad(`longer than ${MAX_KEY_LENGTH} characters`);
   if (key.includes("\\")) throw bad("backslash");
   if (key.startsWith("/")) throw bad("absolute");
   const segments = key.split("/");
   for (const s of segments) {
     if (s === "..") throw bad("'..' segment");
-    if (!SEGMENT.test(s))
-      throw bad(
-        "segments use letters, digits and - _ . = + @ , and do not start with a dot",
-      );
+    if (!SEGMENT.test(s)) throw bad("segments use letters, digits and - _ . = + @ , and do not start with a dot");
   }
   return segments;
 }
 
-export const encodeKeyPath = (key: string): string =>
-  key.split("/").map(encodeURIComponent).join("/");
+export const encodeKeyPath = (key: string): string => key.split("/").map(encodeURIComponent).join("/");

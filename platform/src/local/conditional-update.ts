@@ -8,10 +8,7 @@ export interface Assignment {
 }
 
 /** Statuses from which `to` may be reached, according to a domain transition table. */
-export function legalSources<S extends string>(
-  table: Readonly<Record<S, readonly S[]>>,
-  to: S,
-): S[] {
+export function legalSources<S extends string>(table: Readonly<Record<S, readonly S[]>>, to: S): S[] {
   return (Object.keys(table) as S[]).filter((from) => table[from].includes(to));
 }
 
@@ -39,8 +36,7 @@ export function explainNoUpdate<S extends string>(args: {
   readonly table: Readonly<Record<S, readonly S[]>>;
 }): DomainError {
   const { kind, id, current, when, to, table } = args;
-  if (current === undefined)
-    return new DomainError("NOT_FOUND", `${kind} ${id} not found`);
+  if (current === undefined) return new DomainError("NOT_FOUND", `${kind} ${id} not found`);
   const stale =
     (when.status !== undefined && !when.status.includes(current.status)) ||
     (when.version !== undefined && when.version !== current.version) ||
@@ -51,24 +47,14 @@ export function explainNoUpdate<S extends string>(args: {
       `${kind} ${id} changed since it was read (now ${current.status}, version ${current.version})`,
     );
   if (to !== undefined && !table[current.status].includes(to))
-    return new DomainError(
-      "ILLEGAL_TRANSITION",
-      `${kind} ${id} cannot go from ${current.status} to ${to}`,
-    );
-  return new DomainError(
-    "STALE_UPDATE",
-    `${kind} ${id} changed while being updated`,
-  );
+    return new DomainError("ILLEGAL_TRANSITION", `${kind} ${id} cannot go from ${current.status} to ${to}`);
+  return new DomainError("STALE_UPDATE", `${kind} ${id} changed while being updated`);
 }
 
-export const json = (v: unknown): string | null =>
-  v === null || v === undefined ? null : JSON.stringify(v);
-export const parseJson = <T>(s: string | null): T | null =>
-  s === null ? null : (JSON.parse(s) as T);
-export const date = (ms: number | null): Date | null =>
-  ms === null ? null : new Date(ms);
-export const ms = (d: Date | null): number | null =>
-  d === null ? null : d.getTime();
+export const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+export const parseJson = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
+export const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+export const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
 /**
  * One conditional UPDATE ... RETURNING for a versioned, status-carrying row: the caller's
@@ -108,7 +94,6 @@ export function conditionalUpdate<S extends string, R>(args: {
   if (row !== undefined) return row;
   const columns = when.attempts !== undefined ? "status, version, attempts" : "status, version";
   const current = db.prepare(`SELECT ${columns} FROM ${table} WHERE id = ?`).get(id) as
-    | { status: S; version: number; attempts?: number }
-    | undefined;
+    { status: S; version: number; attempts?: number } | undefined;
   throw explainNoUpdate({ kind, id, current, when, to, table: transitions });
 }

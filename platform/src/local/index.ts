@@ -1,30 +1,10 @@
-export {
-  SqliteVideoRepository,
-  type SqliteRepositoryOptions,
-} from "./sqlite-video-repository.js";
+export { SqliteVideoRepository, type SqliteRepositoryOptions } from "./sqlite-video-repository.js";
 export { SqliteJobRepository } from "./sqlite-job-repository.js";
-export {
-  SqliteJobQueue,
-  type SqliteJobQueueOptions,
-} from "./sqlite-job-queue.js";
-export {
-  SqliteEventBus,
-  type SqliteEventBusOptions,
-} from "./sqlite-event-bus.js";
-export {
-  LocalDiskBlobStore,
-  type LocalDiskBlobStoreOptions,
-} from "./local-disk-blob-store.js";
-export {
-  createBlobHttpHandler,
-  contentDisposition,
-} from "./blob-http-handler.js";
+export { SqliteJobQueue, type SqliteJobQueueOptions } from "./sqlite-job-queue.js";
+export { SqliteEventBus, type SqliteEventBusOptions } from "./sqlite-event-bus.js";
+export { LocalDiskBlobStore, type LocalDiskBlobStoreOptions } from "./local-disk-blob-store.js";
+export { createBlobHttpHandler, contentDisposition } from "./blob-http-handler.js";
 export { checkKey as checkBlobKey } from "./blob-keys.js";
 export { OutboxMailer, type OutboxMailerOptions } from "./outbox-mailer.js";
 export { readOutbox, type OutboxMail } from "./read-outbox.js";
-export {
-  openDatabase,
-  migrate,
-  type Migration,
-  type Database,
-} from "../sqlite/index.js";
+export { openDatabase, migrate, type Migration, type Database } from "../sqlite/index.js";

@@ -1,26 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import {
-  mkdir,
-  open,
-  readFile,
-  rename,
-  rm,
-  stat,
-  unlink,
-  writeFile,
-} from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DomainError, isDomainError } from "@vp/schema";
-import type {
-  BlobInfo,
-  BlobStore,
-  LocalFile,
-  SignedUrl,
-  UploadTarget,
-} from "../ports/blob-store.js";
+import type { BlobInfo, BlobStore, LocalFile, SignedUrl, UploadTarget } from "../ports/blob-store.js";
 import { checkKey, encodeKeyPath } from "./blob-keys.js";
 import { sign } from "./url-signer.js";
 
@@ -53,13 +38,9 @@ export interface SignedDownload {
   readonly contentType: string | null;
 }
 
-const notFound = (key: string) =>
-  new DomainError("NOT_FOUND", `blob ${key} not found`);
+const notFound = (key: string) => new DomainError("NOT_FOUND", `blob ${key} not found`);
 const isErrno = (e: unknown, ...codes: string[]): boolean =>
-  typeof e === "object" &&
-  e !== null &&
-  "code" in e &&
-  codes.includes(String(e.code));
+  typeof e === "object" && e !== null && "code" in e && codes.includes(String(e.code));
 
 /**
  * Blobs as files. Writes go to `.tmp/` and are renamed into place, so a reader sees either the
@@ -88,12 +69,7 @@ export class LocalDiskBlobStore implements BlobStore {
   }
   private metaPath(key: string): string {
     const segments = checkKey(key);
-    return join(
-      this.root,
-      ".meta",
-      ...segments.slice(0, -1),
-      `${segments[segments.length - 1]}.json`,
-    );
+    return join(this.root, ".meta", ...segments.slice(0, -1), `${segments[segments.length - 1]}.json`);
   }
   private tempPath(): string {
     return join(this.root, ".tmp", randomBytes(12).toString("hex"));
@@ -112,11 +88,7 @@ export class LocalDiskBlobStore implements BlobStore {
     const metaDest = this.metaPath(key);
     const { maxBytes, expectedBytes } = options;
     const source =
-      body instanceof Readable
-        ? body
-        : Readable.from([
-            Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-          ]);
+      body instanceof Readable ? body : Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
     await mkdir(join(this.root, ".tmp"), { recursive: true });
     const temp = this.tempPath();
     let size = 0;
@@ -124,38 +96,18 @@ export class LocalDiskBlobStore implements BlobStore {
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
         if (maxBytes !== undefined && size > maxBytes)
-          return cb(
-            new DomainError(
-              "PAYLOAD_TOO_LARGE",
-              `body exceeds the limit of ${maxBytes} bytes`,
-            ),
-          );
+          return cb(new DomainError("PAYLOAD_TOO_LARGE", `body exceeds the limit of ${maxBytes} bytes`));
         if (expectedBytes !== undefined && size > expectedBytes)
-          return cb(
-            new DomainError(
-              "SIZE_MISMATCH",
-              `body is larger than the declared ${expectedBytes} bytes`,
-            ),
-          );
+          return cb(new DomainError("SIZE_MISMATCH", `body is larger than the declared ${expectedBytes} bytes`));
         cb(null, chunk);
       },
     });
     try {
-      await pipeline(
-        source,
-        counter,
-        createWriteStream(temp, { flags: "wx", flush: true }),
-      );
+      await pipeline(source, counter, createWriteStream(temp, { flags: "wx", flush: true }));
       if (expectedBytes !== undefined && size !== expectedBytes)
-        throw new DomainError(
-          "SIZE_MISMATCH",
-          `received ${size} bytes, expected ${expectedBytes}`,
-        );
+        throw new DomainError("SIZE_MISMATCH", `received ${size} bytes, expected ${expectedBytes}`);
       const contentType = options.contentType ?? null;
-      await this.writeAtomically(
-        metaDest,
-        JSON.stringify({ contentType } satisfies Sidecar),
-      );
+      await this.writeAtomically(metaDest, JSON.stringify({ contentType } satisfies Sidecar));
       await mkdir(dirname(dest), { recursive: true });
       await rename(temp, dest);
       return { sizeBytes: size, contentType };
@@ -163,10 +115,7 @@ export class LocalDiskBlobStore implements BlobStore {
       await rm(temp, { force: true });
       if (body instanceof Readable && !body.destroyed) body.destroy();
       if (isErrno(e, "EISDIR", "ENOTDIR", "EEXIST"))
-        throw new DomainError(
-          "CONFLICT",
-          `blob key ${key} collides with another key used as a folder`,
-        );
+        throw new DomainError("CONFLICT", `blob key ${key} collides with another key used as a folder`);
       throw e;
     }
   }
@@ -213,9 +162,7 @@ export class LocalDiskBlobStore implements BlobStore {
         await handle.close();
         throw notFound(key);
       }
-      const stream = handle.createReadStream(
-        range === undefined ? {} : { start: range.start, end: range.end },
-      );
+      const stream = handle.createReadStream(range === undefined ? {} : { start: range.start, end: range.end });
       return {
         stream,
         info: {
@@ -231,9 +178,7 @@ export class LocalDiskBlobStore implements BlobStore {
 
   private async readContentType(key: string): Promise<string | null> {
     try {
-      const meta = JSON.parse(
-        await readFile(this.metaPath(key), "utf8"),
-      ) as Sidecar;
+      const meta = JSON.parse(await readFile(this.metaPath(key), "utf8")) as Sidecar;
       return typeof meta.contentType === "string" ? meta.contentType : null;
     } catch {
       return null;
@@ -286,11 +231,7 @@ export class LocalDiskBlobStore implements BlobStore {
   ): Promise<UploadTarget> {
     checkKey(key);
     if (!Number.isSafeInteger(options.sizeBytes) || options.sizeBytes < 0)
-      throw new DomainError(
-        "VALIDATION",
-        "sizeBytes must be a whole number of zero or more",
-        ["sizeBytes"],
-      );
+      throw new DomainError("VALIDATION", "sizeBytes must be a whole number of zero or more", ["sizeBytes"]);
     checkHeaderValue(options.contentType, "contentType");
     const expires = this.expiry(options.expiresInSeconds);
     const sig = sign(
@@ -325,8 +266,7 @@ export class LocalDiskBlobStore implements BlobStore {
   ): Promise<SignedUrl> {
     checkKey(key);
     checkHeaderValue(options.filename, "filename");
-    if (options.contentType !== undefined)
-      checkHeaderValue(options.contentType, "contentType");
+    if (options.contentType !== undefined) checkHeaderValue(options.contentType, "contentType");
     const expires = this.expiry(options.expiresInSeconds);
     const signed: SignedDownload = {
       expires,
@@ -347,30 +287,18 @@ export class LocalDiskBlobStore implements BlobStore {
 
   private expiry(expiresInSeconds: number): number {
     if (!Number.isFinite(expiresInSeconds) || expiresInSeconds <= 0)
-      throw new DomainError(
-        "VALIDATION",
-        "expiresInSeconds must be greater than zero",
-        ["expiresInSeconds"],
-      );
+      throw new DomainError("VALIDATION", "expiresInSeconds must be greater than zero", ["expiresInSeconds"]);
     return Math.floor(this.clock() / 1000) + Math.ceil(expiresInSeconds);
   }
 }
 
 function checkHeaderValue(value: string, field: string): void {
   if (value.length === 0 || value.length > 512 || /[\r\n\0]/.test(value))
-    throw new DomainError(
-      "VALIDATION",
-      `${field} must be 1..512 characters without line breaks`,
-      [field],
-    );
+    throw new DomainError("VALIDATION", `${field} must be 1..512 characters without line breaks`, [field]);
 }
 
 /** The exact fields an upload signature covers; the HTTP handler recomputes them from the URL. */
-export const uploadFields = (
-  bucket: string,
-  key: string,
-  s: SignedUpload,
-): Array<string | number> => [
+export const uploadFields = (bucket: string, key: string, s: SignedUpload): Array<string | number> => [
   "PUT",
   bucket,
   key,
@@ -378,11 +306,7 @@ export const uploadFields = (
   s.sizeBytes,
   s.contentType,
 ];
-export const downloadFields = (
-  bucket: string,
-  key: string,
-  s: SignedDownload,
-): Array<string | number> => [
+export const downloadFields = (bucket: string, key: string, s: SignedDownload): Array<string | number> => [
   "GET",
   bucket,
   key,

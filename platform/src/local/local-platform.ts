@@ -8,11 +8,7 @@ import { createJwksTokenVerifier } from "../auth/index.js";
 import type { Platform } from "../platform.js";
 import { openDatabase } from "../sqlite/index.js";
 import { createBlobHttpHandler } from "./blob-http-handler.js";
-import {
-  loadOrCreateSigningKeys,
-  LocalIdentityProvider,
-  migrate as migrateIdentity,
-} from "./identity/index.js";
+import { loadOrCreateSigningKeys, LocalIdentityProvider, migrate as migrateIdentity } from "./identity/index.js";
 import { LocalDiskBlobStore } from "./local-disk-blob-store.js";
 import { createLocalJobEventPublisher } from "./local-job-event-publisher.js";
 import { OutboxMailer } from "./outbox-mailer.js";
@@ -38,26 +34,19 @@ export interface LocalPlatformOptions {
 
 export interface LocalPlatform extends Platform {
   /** Serves the signed upload and download URLs of the local blob stores. */
-  readonly blobHttpHandler: (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ) => Promise<boolean>;
+  readonly blobHttpHandler: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** Public keys of local access tokens, served at `/.well-known/jwks.json`. */
   jwks(): JSONWebKeySet;
   readonly outboxDir: string;
 }
 
 /** Everything on one machine: SQLite for records, queues and events; local disk for blobs; an outbox for mail. */
-export async function createLocalPlatform(
-  options: LocalPlatformOptions,
-): Promise<LocalPlatform> {
+export async function createLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const { dataDir } = options;
   await mkdir(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, "video-processor.db"));
   migrateIdentity(db);
-  const urlSecret = await loadOrCreateSecret(
-    join(dataDir, "keys", "url-signing.key"),
-  );
+  const urlSecret = await loadOrCreateSecret(join(dataDir, "keys", "url-signing.key"));
   const keys = await loadOrCreateSigningKeys(dataDir);
   const outboxDir = join(dataDir, "outbox");
   const mailer = new OutboxMailer({
@@ -102,9 +91,7 @@ export async function createLocalPlatform(
   const tokens = createJwksTokenVerifier({
     issuer: options.issuer,
     jwks: async () => {
-      const res = await fetch(
-        new URL("/.well-known/jwks.json", options.publicUrl()),
-      );
+      const res = await fetch(new URL("/.well-known/jwks.json", options.publicUrl()));
       if (!res.ok) throw new Error(`JWKS endpoint answered ${res.status}`);
       return (await res.json()) as JSONWebKeySet;
     },

@@ -27,15 +27,13 @@ export class OutboxMailer implements Mailer {
   private sequence = 0;
 
   constructor(private readonly options: OutboxMailerOptions) {
-    this.transport =
-      options.smtpUrl === undefined ? null : createTransport(options.smtpUrl);
+    this.transport = options.smtpUrl === undefined ? null : createTransport(options.smtpUrl);
   }
 
   async send(mail: Mail): Promise<{ readonly messageId: string }> {
     const now = (this.options.clock ?? (() => new Date()))();
     const id = randomUUID();
-    const domain =
-      /@([^>\s]+)>?\s*$/.exec(this.options.from)?.[1] ?? "localhost";
+    const domain = /@([^>\s]+)>?\s*$/.exec(this.options.from)?.[1] ?? "localhost";
     const messageId = `<${id}@${domain}>`;
     const raw = await new MailComposer({
       from: this.options.from,
@@ -52,10 +50,7 @@ export class OutboxMailer implements Mailer {
     await mkdir(this.options.dir, { recursive: true });
     const seq = String(this.sequence++ % 1_000_000).padStart(6, "0");
     const name = `${now.toISOString().replace(/[:.]/g, "-")}-${seq}-${id}.eml`;
-    const temp = join(
-      this.options.dir,
-      `.tmp-${randomBytes(8).toString("hex")}`,
-    );
+    const temp = join(this.options.dir, `.tmp-${randomBytes(8).toString("hex")}`);
     try {
       await writeFile(temp, raw, { flag: "wx" });
       await rename(temp, join(this.options.dir, name));

@@ -8,15 +8,10 @@ export interface Keyset {
 
 /** Cursors are opaque to clients: base64url of the keyset, checked strictly on the way back in. */
 export const encodeCursor = (k: Keyset): string =>
-  Buffer.from(JSON.stringify([k.createdAt, k.id]), "utf8").toString(
-    "base64url",
-  );
+  Buffer.from(JSON.stringify([k.createdAt, k.id]), "utf8").toString("base64url");
 
 export function decodeCursor(cursor: string): Keyset {
-  const bad = () =>
-    new DomainError("VALIDATION", "after is not a cursor of this listing", [
-      "after",
-    ]);
+  const bad = () => new DomainError("VALIDATION", "after is not a cursor of this listing", ["after"]);
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   let parsed: unknown;
   try {
@@ -26,32 +21,18 @@ export function decodeCursor(cursor: string): Keyset {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) throw bad();
   const [createdAt, id] = parsed as unknown[];
-  if (
-    typeof createdAt !== "number" ||
-    !Number.isSafeInteger(createdAt) ||
-    typeof id !== "string" ||
-    id.length === 0
-  )
+  if (typeof createdAt !== "number" || !Number.isSafeInteger(createdAt) || typeof id !== "string" || id.length === 0)
     throw bad();
   return { createdAt, id };
 }
 
 export function checkPageSize(first: number): void {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
-    throw new DomainError(
-      "VALIDATION",
-      `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
-      ["first"],
-    );
+    throw new DomainError("VALIDATION", `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`, ["first"]);
 }
 
 /** Rows were fetched with LIMIT first+1: the extra row only tells whether another page exists. */
-export function toPage<R, T>(
-  rows: readonly R[],
-  first: number,
-  keyOf: (r: R) => Keyset,
-  map: (r: R) => T,
-): Page<T> {
+export function toPage<R, T>(rows: readonly R[], first: number, keyOf: (r: R) => Keyset, map: (r: R) => T): Page<T> {
   const hasNextPage = rows.length > first;
   const pageRows = rows.slice(0, first);
   const last = pageRows[pageRows.length - 1];

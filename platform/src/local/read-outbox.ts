@@ -16,22 +16,13 @@ export interface OutboxMail {
 export async function readOutbox(dir: string): Promise<OutboxMail[]> {
   let names: string[];
   try {
-    names = (await readdir(dir))
-      .filter((n) => n.endsWith(".eml") && !n.startsWith("."))
-      .sort();
+    names = (await readdir(dir)).filter((n) => n.endsWith(".eml") && !n.startsWith(".")).sort();
   } catch (e) {
-    if (
-      typeof e === "object" &&
-      e !== null &&
-      "code" in e &&
-      e.code === "ENOENT"
-    )
-      return [];
+    if (typeof e === "object" && e !== null && "code" in e && e.code === "ENOENT") return [];
     throw e;
   }
   const mails: OutboxMail[] = [];
-  for (const name of names)
-    mails.push(parseMail(name, await readFile(join(dir, name), "utf8")));
+  for (const name of names) mails.push(parseMail(name, await readFile(join(dir, name), "utf8")));
   return mails;
 }
 
@@ -48,11 +39,7 @@ function splitPart(raw: string): Part {
   const headers = new Map<string, string>();
   for (const line of head.replace(/\n[ \t]+/g, " ").split("\n")) {
     const colon = line.indexOf(":");
-    if (colon > 0)
-      headers.set(
-        line.slice(0, colon).trim().toLowerCase(),
-        line.slice(colon + 1).trim(),
-      );
+    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   return { headers, body };
 }
@@ -61,14 +48,10 @@ function splitPart(raw: string): Part {
 function decodeWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, "?==?")
-    .replace(
-      /=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g,
-      (_m, _charset: string, enc: string, data: string) =>
-        enc.toUpperCase() === "B"
-          ? Buffer.from(data, "base64").toString("utf8")
-          : decodeQuotedPrintableBytes(data.replace(/_/g, " ")).toString(
-              "utf8",
-            ),
+    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) =>
+      enc.toUpperCase() === "B"
+        ? Buffer.from(data, "base64").toString("utf8")
+        : decodeQuotedPrintableBytes(data.replace(/_/g, " ")).toString("utf8"),
     );
 }
 
@@ -86,15 +69,9 @@ function decodeQuotedPrintableBytes(s: string): Buffer {
 }
 
 function decodeBody(part: Part): string {
-  const cte = (
-    part.headers.get("content-transfer-encoding") ?? "7bit"
-  ).toLowerCase();
-  if (cte === "base64")
-    return Buffer.from(part.body.replace(/\s+/g, ""), "base64").toString(
-      "utf8",
-    );
-  if (cte === "quoted-printable")
-    return decodeQuotedPrintableBytes(part.body).toString("utf8");
+  const cte = (part.headers.get("content-transfer-encoding") ?? "7bit").toLowerCase();
+  if (cte === "base64") return Buffer.from(part.body.replace(/\s+/g, ""), "base64").toString("utf8");
+  if (cte === "quoted-printable") return decodeQuotedPrintableBytes(part.body).toString("utf8");
   return part.body;
 }
 
@@ -117,11 +94,7 @@ function parseMail(file: string, raw: string): OutboxMail {
   const parts: Part[] = [];
   leaves(root, parts);
   const bodyOf = (type: string) => {
-    const p = parts.find((x) =>
-      (x.headers.get("content-type") ?? "text/plain")
-        .toLowerCase()
-        .startsWith(type),
-    );
+    const p = parts.find((x) => (x.headers.get("content-type") ?? "text/plain").toLowerCase().startsWith(type));
     return p === undefined ? null : decodeBody(p).replace(/\n$/, "");
   };
   const header = (name: string) => {

@@ -57,16 +57,10 @@ export class SqliteEventBus implements EventBus {
   async publish(channel: string, payload: unknown): Promise<void> {
     if (this.closed) throw new DomainError("INTERNAL", "event bus is closed");
     const text = JSON.stringify(payload);
-    if (text === undefined)
-      throw new DomainError(
-        "VALIDATION",
-        "event payload must be JSON-serialisable",
-      );
+    if (text === undefined) throw new DomainError("VALIDATION", "event payload must be JSON-serialisable");
     const now = this.clock();
     const { seq } = this.db
-      .prepare(
-        "INSERT INTO events (channel, payload, created_at) VALUES (?, ?, ?) RETURNING seq",
-      )
+      .prepare("INSERT INTO events (channel, payload, created_at) VALUES (?, ?, ?) RETURNING seq")
       .get(channel, text, now) as { seq: number };
     if (this.timer !== null) {
       // Deliver without waiting for the poll; the poller will skip this seq.
@@ -75,16 +69,11 @@ export class SqliteEventBus implements EventBus {
     }
     if (now - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now;
-      this.db
-        .prepare("DELETE FROM events WHERE created_at < ?")
-        .run(now - this.retentionMs);
+      this.db.prepare("DELETE FROM events WHERE created_at < ?").run(now - this.retentionMs);
     }
   }
 
-  async subscribe(
-    channel: string,
-    listener: (payload: unknown) => void,
-  ): Promise<Unsubscribe> {
+  async subscribe(channel: string, listener: (payload: unknown) => void): Promise<Unsubscribe> {
     if (this.closed) throw new DomainError("INTERNAL", "event bus is closed");
     const afterSeq = this.maxSeq();
     const entry: Listener = { channel, fn: listener, afterSeq };
@@ -103,11 +92,7 @@ export class SqliteEventBus implements EventBus {
   }
 
   private maxSeq(): number {
-    return (
-      this.db
-        .prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")
-        .get() as { seq: number }
-    ).seq;
+    return (this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM events").get() as { seq: number }).seq;
   }
 
   private start(fromSeq: number): void {
@@ -128,9 +113,7 @@ export class SqliteEventBus implements EventBus {
     let rows: EventRow[];
     try {
       rows = this.db
-        .prepare(
-          "SELECT seq, channel, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-        )
+        .prepare("SELECT seq, channel, payload FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
         .all(this.lastSeen, BATCH) as EventRow[];
     } catch {
       // The database is busy or being closed under us; the next tick tries again.
@@ -147,12 +130,7 @@ export class SqliteEventBus implements EventBus {
   private dispatch(row: EventRow): void {
     let payload: unknown;
     for (const l of [...this.listeners]) {
-      if (
-        l.channel !== row.channel ||
-        row.seq <= l.afterSeq ||
-        !this.listeners.has(l)
-      )
-        continue;
+      if (l.channel !== row.channel || row.seq <= l.afterSeq || !this.listeners.has(l)) continue;
       payload ??= JSON.parse(row.payload);
       try {
         l.fn(payload);

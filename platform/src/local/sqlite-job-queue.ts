@@ -3,12 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { z } from "zod";
 import { DomainError } from "@vp/schema";
-import type {
-  DeadLetter,
-  JobQueue,
-  QueueDepth,
-  QueueMessage,
-} from "../ports/job-queue.js";
+import type { DeadLetter, JobQueue, QueueDepth, QueueMessage } from "../ports/job-queue.js";
 
 export interface SqliteJobQueueOptions<T> {
   readonly db: Database.Database;
@@ -88,11 +83,7 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
     } = {},
   ): Promise<{ readonly id: string; readonly deduplicated: boolean }> {
     const raw = JSON.stringify(body);
-    if (raw === undefined)
-      throw new DomainError(
-        "VALIDATION",
-        "queue message body must be JSON-serialisable",
-      );
+    if (raw === undefined) throw new DomainError("VALIDATION", "queue message body must be JSON-serialisable");
     return this.enqueueRaw(raw, options);
   }
 
@@ -108,20 +99,14 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
     } = {},
   ): { readonly id: string; readonly deduplicated: boolean } {
     const delay = options.delaySeconds ?? 0;
-    if (!(delay >= 0))
-      throw new DomainError("VALIDATION", "delaySeconds must be zero or more", [
-        "delaySeconds",
-      ]);
+    if (!(delay >= 0)) throw new DomainError("VALIDATION", "delaySeconds must be zero or more", ["delaySeconds"]);
     const now = this.clock();
     const insert = this.db.transaction(() => {
       if (options.dedupeKey !== undefined) {
         const existing = this.db
-          .prepare(
-            "SELECT id FROM queue_messages WHERE queue = ? AND dedupe_key = ?",
-          )
+          .prepare("SELECT id FROM queue_messages WHERE queue = ? AND dedupe_key = ?")
           .get(this.name, options.dedupeKey) as { id: string } | undefined;
-        if (existing !== undefined)
-          return { id: existing.id, deduplicated: true };
+        if (existing !== undefined) return { id: existing.id, deduplicated: true };
       }
       const id = randomUUID();
       this.db
@@ -129,14 +114,7 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
           `INSERT INTO queue_messages (id, queue, body, dedupe_key, attempts, enqueued_at, visible_at, receipt)
            VALUES (?, ?, ?, ?, 0, ?, ?, NULL)`,
         )
-        .run(
-          id,
-          this.name,
-          raw,
-          options.dedupeKey ?? null,
-          now,
-          now + Math.round(delay * 1000),
-        );
+        .run(id, this.name, raw, options.dedupeKey ?? null, now, now + Math.round(delay * 1000));
       return { id, deduplicated: false };
     });
     const result = insert.immediate();
@@ -151,39 +129,24 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
     readonly signal?: AbortSignal;
   }): Promise<Array<QueueMessage<T>>> {
     if (!Number.isInteger(options.maxMessages) || options.maxMessages < 1)
-      throw new DomainError(
-        "VALIDATION",
-        "maxMessages must be a whole number >= 1",
-        ["maxMessages"],
-      );
+      throw new DomainError("VALIDATION", "maxMessages must be a whole number >= 1", ["maxMessages"]);
     if (!(options.visibilityTimeoutSeconds > 0))
-      throw new DomainError(
-        "VALIDATION",
-        "visibilityTimeoutSeconds must be greater than zero",
-        ["visibilityTimeoutSeconds"],
-      );
+      throw new DomainError("VALIDATION", "visibilityTimeoutSeconds must be greater than zero", [
+        "visibilityTimeoutSeconds",
+      ]);
     const deadline = performance.now() + (options.waitSeconds ?? 0) * 1000;
     for (;;) {
       if (options.signal?.aborted) return [];
-      const got = this.claim(
-        options.maxMessages,
-        options.visibilityTimeoutSeconds,
-      );
+      const got = this.claim(options.maxMessages, options.visibilityTimeoutSeconds);
       if (got.length > 0) return got;
       const left = deadline - performance.now();
       if (left <= 0) return [];
-      await this.sleepUntilWoken(
-        Math.min(left, this.pollIntervalMs),
-        options.signal,
-      );
+      await this.sleepUntilWoken(Math.min(left, this.pollIntervalMs), options.signal);
     }
   }
 
   /** Resolves after `ms`, on an in-process enqueue to this queue, or on abort: whichever is first. */
-  private sleepUntilWoken(
-    ms: number,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
+  private sleepUntilWoken(ms: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -198,10 +161,7 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
   }
 
   /** One transaction: pick visible messages, dead-letter the exhausted and malformed, claim the rest. */
-  private claim(
-    max: number,
-    visibilitySeconds: number,
-  ): Array<QueueMessage<T>> {
+  private claim(max: number, visibilitySeconds: number): Array<QueueMessage<T>> {
     const run = this.db.transaction(() => {
       const now = this.clock();
       const claimed: Array<QueueMessage<T>> = [];
@@ -212,38 +172,22 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
         "UPDATE queue_messages SET receipt = ?, visible_at = ?, attempts = attempts + 1 WHERE id = ? RETURNING attempts",
       );
       while (claimed.length < max) {
-        const rows = pick.all(
-          this.name,
-          now,
-          max - claimed.length,
-        ) as MessageRow[];
+        const rows = pick.all(this.name, now, max - claimed.length) as MessageRow[];
         if (rows.length === 0) break;
         for (const row of rows) {
           if (row.attempts >= this.maxAttempts) {
-            this.moveToDeadLetters(
-              row,
-              row.attempts,
-              "max attempts exceeded",
-              now,
-            );
+            this.moveToDeadLetters(row, row.attempts, "max attempts exceeded", now);
             continue;
           }
           const parsed = this.parse(row.body);
           if (!parsed.ok) {
-            this.moveToDeadLetters(
-              row,
-              row.attempts + 1,
-              `malformed: ${parsed.reason}`,
-              now,
-            );
+            this.moveToDeadLetters(row, row.attempts + 1, `malformed: ${parsed.reason}`, now);
             continue;
           }
           const receipt = randomBytes(18).toString("base64url");
-          const updated = update.get(
-            receipt,
-            now + Math.round(visibilitySeconds * 1000),
-            row.id,
-          ) as { attempts: number };
+          const updated = update.get(receipt, now + Math.round(visibilitySeconds * 1000), row.id) as {
+            attempts: number;
+          };
           claimed.push({
             id: row.id,
             receipt,
@@ -258,9 +202,7 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
     return run.immediate();
   }
 
-  private parse(
-    raw: string,
-  ): { ok: true; value: T } | { ok: false; reason: string } {
+  private parse(raw: string): { ok: true; value: T } | { ok: false; reason: string } {
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -269,63 +211,33 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
     }
     const parsed = this.schema.safeParse(json);
     if (parsed.success) return { ok: true, value: parsed.data };
-    const reason = parsed.error.issues
-      .map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`)
-      .join("; ");
+    const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
     return { ok: false, reason };
   }
 
-  private moveToDeadLetters(
-    row: Pick<MessageRow, "id" | "body">,
-    attempts: number,
-    reason: string,
-    now: number,
-  ): void {
+  private moveToDeadLetters(row: Pick<MessageRow, "id" | "body">, attempts: number, reason: string, now: number): void {
     this.db
-      .prepare(
-        "INSERT INTO queue_dead_letters (id, queue, body, attempts, reason, dead_at) VALUES (?, ?, ?, ?, ?, ?)",
-      )
-      .run(
-        row.id,
-        this.name,
-        row.body,
-        attempts,
-        reason.slice(0, MAX_REASON),
-        now,
-      );
+      .prepare("INSERT INTO queue_dead_letters (id, queue, body, attempts, reason, dead_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(row.id, this.name, row.body, attempts, reason.slice(0, MAX_REASON), now);
     this.db.prepare("DELETE FROM queue_messages WHERE id = ?").run(row.id);
   }
 
-  async extend(
-    receipt: string,
-    visibilityTimeoutSeconds: number,
-  ): Promise<void> {
+  async extend(receipt: string, visibilityTimeoutSeconds: number): Promise<void> {
     if (!(visibilityTimeoutSeconds >= 0))
-      throw new DomainError(
-        "VALIDATION",
-        "visibilityTimeoutSeconds must be zero or more",
-        ["visibilityTimeoutSeconds"],
-      );
+      throw new DomainError("VALIDATION", "visibilityTimeoutSeconds must be zero or more", [
+        "visibilityTimeoutSeconds",
+      ]);
     const now = this.clock();
     const changed = this.db
-      .prepare(
-        "UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt = ? AND visible_at > ?",
-      )
-      .run(
-        now + Math.round(visibilityTimeoutSeconds * 1000),
-        this.name,
-        receipt,
-        now,
-      ).changes;
+      .prepare("UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt = ? AND visible_at > ?")
+      .run(now + Math.round(visibilityTimeoutSeconds * 1000), this.name, receipt, now).changes;
     if (changed === 0) throw staleReceipt();
   }
 
   async ack(receipt: string): Promise<void> {
     const now = this.clock();
     const changed = this.db
-      .prepare(
-        "DELETE FROM queue_messages WHERE queue = ? AND receipt = ? AND visible_at > ?",
-      )
+      .prepare("DELETE FROM queue_messages WHERE queue = ? AND receipt = ? AND visible_at > ?")
       .run(this.name, receipt, now).changes;
     if (changed === 0) throw staleReceipt();
   }
@@ -343,34 +255,20 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
         .get(this.name, receipt, now) as MessageRow | undefined;
       if (row === undefined) throw staleReceipt();
       if (row.attempts >= this.maxAttempts) {
-        this.moveToDeadLetters(
-          row,
-          row.attempts,
-          options.reason ?? "max attempts exceeded",
-          now,
-        );
+        this.moveToDeadLetters(row, row.attempts, options.reason ?? "max attempts exceeded", now);
         return "DEAD_LETTERED";
       }
       const delay = options.delaySeconds ?? this.backoffSeconds(row.attempts);
       this.db
-        .prepare(
-          "UPDATE queue_messages SET receipt = NULL, visible_at = ?, last_error = ? WHERE id = ?",
-        )
-        .run(
-          now + Math.round(Math.max(0, delay) * 1000),
-          options.reason?.slice(0, MAX_REASON) ?? null,
-          row.id,
-        );
+        .prepare("UPDATE queue_messages SET receipt = NULL, visible_at = ?, last_error = ? WHERE id = ?")
+        .run(now + Math.round(Math.max(0, delay) * 1000), options.reason?.slice(0, MAX_REASON) ?? null, row.id);
       return "RETRYING";
     });
     return run.immediate();
   }
 
   private backoffSeconds(attempts: number): number {
-    return Math.min(
-      this.backoff.baseSeconds * 2 ** Math.max(0, attempts - 1),
-      this.backoff.maxSeconds,
-    );
+    return Math.min(this.backoff.baseSeconds * 2 ** Math.max(0, attempts - 1), this.backoff.maxSeconds);
   }
 
   async depth(): Promise<QueueDepth> {
@@ -396,9 +294,7 @@ export class SqliteJobQueue<T> implements JobQueue<T> {
   /** Oldest first. */
   async deadLetters(limit = 100): Promise<Array<DeadLetter<T>>> {
     const rows = this.db
-      .prepare(
-        "SELECT id, body, attempts, reason FROM queue_dead_letters WHERE queue = ? ORDER BY seq LIMIT ?",
-      )
+      .prepare("SELECT id, body, attempts, reason FROM queue_dead_letters WHERE queue = ? ORDER BY seq LIMIT ?")
       .all(this.name, limit) as Array<{
       id: string;
       body: string;

@@ -12,14 +12,7 @@ import {
   type PageRequest,
 } from "@vp/schema";
 import type { JobCondition, JobRepository } from "../ports/repositories.js";
-import {
-  type Assignment,
-  date,
-  conditionalUpdate,
-  json,
-  ms,
-  parseJson,
-} from "./conditional-update.js";
+import { type Assignment, date, conditionalUpdate, json, ms, parseJson } from "./conditional-update.js";
 import { afterClause, checkPageSize, toPage } from "./pagination.js";
 import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
 import type { SqliteRepositoryOptions } from "./sqlite-video-repository.js";
@@ -79,14 +72,7 @@ export class SqliteJobRepository implements JobRepository {
              created_at, started_at, finished_at, updated_at, version)
            VALUES (?, ?, ?, 'QUEUED', 0, 0, ?, 0, NULL, NULL, ?, NULL, NULL, ?, 1) RETURNING *`,
         )
-        .get(
-          job.id,
-          job.ownerId,
-          job.videoId,
-          JSON.stringify(job.options),
-          now,
-          now,
-        ) as JobRow;
+        .get(job.id, job.ownerId, job.videoId, JSON.stringify(job.options), now, now) as JobRow;
       return toJob(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyExists("job", job.id);
@@ -95,15 +81,13 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async findById(id: string): Promise<Job | null> {
-    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as
-      JobRow | undefined;
+    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ?").get(id) as JobRow | undefined;
     return row === undefined ? null : toJob(row);
   }
 
   async findForOwner(ownerId: string, id: string): Promise<Job | null> {
-    const row = this.db
-      .prepare("SELECT * FROM jobs WHERE id = ? AND owner_id = ?")
-      .get(id, ownerId) as JobRow | undefined;
+    const row = this.db.prepare("SELECT * FROM jobs WHERE id = ? AND owner_id = ?").get(id, ownerId) as
+      JobRow | undefined;
     return row === undefined ? null : toJob(row);
   }
 
@@ -127,44 +111,27 @@ export class SqliteJobRepository implements JobRepository {
       params.push(query.status);
     }
     sql += `${after.sql} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.db
-      .prepare(sql)
-      .all(...params, ...after.params, query.first + 1) as JobRow[];
-    return toPage(
-      rows,
-      query.first,
-      (r) => ({ createdAt: r.created_at, id: r.id }),
-      toJob,
-    );
+    const rows = this.db.prepare(sql).all(...params, ...after.params, query.first + 1) as JobRow[];
+    return toPage(rows, query.first, (r) => ({ createdAt: r.created_at, id: r.id }), toJob);
   }
 
   async latestForVideo(ownerId: string, videoId: string): Promise<Job | null> {
     const row = this.db
-      .prepare(
-        "SELECT * FROM jobs WHERE owner_id = ? AND video_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
-      )
+      .prepare("SELECT * FROM jobs WHERE owner_id = ? AND video_id = ? ORDER BY created_at DESC, id DESC LIMIT 1")
       .get(ownerId, videoId) as JobRow | undefined;
     return row === undefined ? null : toJob(row);
   }
 
   async update(id: string, when: JobCondition, patch: JobPatch): Promise<Job> {
     const set: Assignment[] = [];
-    if (patch.status !== undefined)
-      set.push({ column: "status", value: patch.status });
-    if (patch.progress !== undefined)
-      set.push({ column: "progress", value: patch.progress });
-    if (patch.framesExtracted !== undefined)
-      set.push({ column: "frames_extracted", value: patch.framesExtracted });
-    if (patch.attempts !== undefined)
-      set.push({ column: "attempts", value: patch.attempts });
-    if (patch.error !== undefined)
-      set.push({ column: "error", value: json(patch.error) });
-    if (patch.result !== undefined)
-      set.push({ column: "result", value: json(patch.result) });
-    if (patch.startedAt !== undefined)
-      set.push({ column: "started_at", value: ms(patch.startedAt) });
-    if (patch.finishedAt !== undefined)
-      set.push({ column: "finished_at", value: ms(patch.finishedAt) });
+    if (patch.status !== undefined) set.push({ column: "status", value: patch.status });
+    if (patch.progress !== undefined) set.push({ column: "progress", value: patch.progress });
+    if (patch.framesExtracted !== undefined) set.push({ column: "frames_extracted", value: patch.framesExtracted });
+    if (patch.attempts !== undefined) set.push({ column: "attempts", value: patch.attempts });
+    if (patch.error !== undefined) set.push({ column: "error", value: json(patch.error) });
+    if (patch.result !== undefined) set.push({ column: "result", value: json(patch.result) });
+    if (patch.startedAt !== undefined) set.push({ column: "started_at", value: ms(patch.startedAt) });
+    if (patch.finishedAt !== undefined) set.push({ column: "finished_at", value: ms(patch.finishedAt) });
     set.push({ column: "updated_at", value: this.clock() });
     return toJob(
       conditionalUpdate<JobStatus, JobRow>({

@@ -11,12 +11,7 @@ import {
   type VideoStatus,
 } from "@vp/schema";
 import type { VideoCondition, VideoRepository } from "../ports/repositories.js";
-import {
-  type Assignment,
-  conditionalUpdate,
-  json,
-  parseJson,
-} from "./conditional-update.js";
+import { type Assignment, conditionalUpdate, json, parseJson } from "./conditional-update.js";
 import { afterClause, checkPageSize, toPage } from "./pagination.js";
 import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
 
@@ -95,15 +90,13 @@ export class SqliteVideoRepository implements VideoRepository {
   }
 
   async findById(id: string): Promise<Video | null> {
-    const row = this.db.prepare("SELECT * FROM videos WHERE id = ?").get(id) as
-      VideoRow | undefined;
+    const row = this.db.prepare("SELECT * FROM videos WHERE id = ?").get(id) as VideoRow | undefined;
     return row === undefined ? null : toVideo(row);
   }
 
   async findForOwner(ownerId: string, id: string): Promise<Video | null> {
-    const row = this.db
-      .prepare("SELECT * FROM videos WHERE id = ? AND owner_id = ?")
-      .get(id, ownerId) as VideoRow | undefined;
+    const row = this.db.prepare("SELECT * FROM videos WHERE id = ? AND owner_id = ?").get(id, ownerId) as
+      VideoRow | undefined;
     return row === undefined ? null : toVideo(row);
   }
 
@@ -120,29 +113,15 @@ export class SqliteVideoRepository implements VideoRepository {
       params.push(query.status);
     }
     sql += `${after.sql} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const rows = this.db
-      .prepare(sql)
-      .all(...params, ...after.params, query.first + 1) as VideoRow[];
-    return toPage(
-      rows,
-      query.first,
-      (r) => ({ createdAt: r.created_at, id: r.id }),
-      toVideo,
-    );
+    const rows = this.db.prepare(sql).all(...params, ...after.params, query.first + 1) as VideoRow[];
+    return toPage(rows, query.first, (r) => ({ createdAt: r.created_at, id: r.id }), toVideo);
   }
 
-  async update(
-    id: string,
-    when: VideoCondition,
-    patch: VideoPatch,
-  ): Promise<Video> {
+  async update(id: string, when: VideoCondition, patch: VideoPatch): Promise<Video> {
     const set: Assignment[] = [];
-    if (patch.status !== undefined)
-      set.push({ column: "status", value: patch.status });
-    if (patch.metadata !== undefined)
-      set.push({ column: "metadata", value: json(patch.metadata) });
-    if (patch.rejectionReason !== undefined)
-      set.push({ column: "rejection_reason", value: patch.rejectionReason });
+    if (patch.status !== undefined) set.push({ column: "status", value: patch.status });
+    if (patch.metadata !== undefined) set.push({ column: "metadata", value: json(patch.metadata) });
+    if (patch.rejectionReason !== undefined) set.push({ column: "rejection_reason", value: patch.rejectionReason });
     set.push({ column: "updated_at", value: this.clock() });
     return toVideo(
       conditionalUpdate<VideoStatus, VideoRow>({
@@ -160,14 +139,8 @@ export class SqliteVideoRepository implements VideoRepository {
 
   async deleteForOwner(ownerId: string, id: string): Promise<boolean> {
     const remove = this.db.transaction(() => {
-      const gone =
-        this.db
-          .prepare("DELETE FROM videos WHERE id = ? AND owner_id = ?")
-          .run(id, ownerId).changes > 0;
-      if (gone)
-        this.db
-          .prepare("DELETE FROM jobs WHERE video_id = ? AND owner_id = ?")
-          .run(id, ownerId);
+      const gone = this.db.prepare("DELETE FROM videos WHERE id = ? AND owner_id = ?").run(id, ownerId).changes > 0;
+      if (gone) this.db.prepare("DELETE FROM jobs WHERE video_id = ? AND owner_id = ?").run(id, ownerId);
       return gone;
     });
     return remove.immediate();

@@ -23,7 +23,10 @@ export interface UserRecord {
  * CODE_MISMATCH, INVALID_TOKEN, TOKEN_EXPIRED.
  */
 export interface IdentityProvider {
-  signUp(input: { readonly email: string; readonly password: string }): Promise<{ readonly userId: string; readonly confirmed: boolean }>;
+  signUp(input: {
+    readonly email: string;
+    readonly password: string;
+  }): Promise<{ readonly userId: string; readonly confirmed: boolean }>;
   confirm(input: { readonly email: string; readonly code: string }): Promise<void>;
   signIn(input: { readonly email: string; readonly password: string }): Promise<AuthTokens>;
   refresh(refreshToken: string): Promise<AuthTokens>;

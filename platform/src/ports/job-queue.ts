@@ -50,7 +50,10 @@ export interface JobQueue<T> {
    * Gives the message back for a later attempt, after `delaySeconds` (default: exponential backoff
    * on attempts). Dead-letters instead once attempts reach `maxAttempts`.
    */
-  retry(receipt: string, options?: { readonly delaySeconds?: number; readonly reason?: string }): Promise<"RETRYING" | "DEAD_LETTERED">;
+  retry(
+    receipt: string,
+    options?: { readonly delaySeconds?: number; readonly reason?: string },
+  ): Promise<"RETRYING" | "DEAD_LETTERED">;
   depth(): Promise<QueueDepth>;
   deadLetters(limit?: number): Promise<Array<DeadLetter<T>>>;
 }

@@ -1,4 +1,15 @@
-import type { Job, JobPatch, JobStatus, NewJob, NewVideo, Page, PageRequest, Video, VideoPatch, VideoStatus } from "@vp/schema";
+import type {
+  Job,
+  JobPatch,
+  JobStatus,
+  NewJob,
+  NewVideo,
+  Page,
+  PageRequest,
+  Video,
+  VideoPatch,
+  VideoStatus,
+} from "@vp/schema";
 
 /**
  * Conditions of a conditional update. A write whose conditions do not hold changes nothing

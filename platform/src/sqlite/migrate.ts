@@ -9,18 +9,11 @@ export type Migration = (db: Database.Database) => void;
  * Runs under BEGIN IMMEDIATE: when two processes start at once, the second waits and then finds
  * the work done.
  */
-export function migrate(
-  db: Database.Database,
-  component: string,
-  migrations: readonly Migration[],
-): number {
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
-  );
+export function migrate(db: Database.Database, component: string, migrations: readonly Migration[]): number {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)");
   const apply = db.transaction(() => {
-    const row = db
-      .prepare("SELECT version FROM schema_version WHERE component = ?")
-      .get(component) as { version: number } | undefined;
+    const row = db.prepare("SELECT version FROM schema_version WHERE component = ?").get(component) as
+      { version: number } | undefined;
     const current = row?.version ?? 0;
     if (current > migrations.length) {
       throw new Error(

@@ -62,8 +62,10 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     new CryptoService(config.KMSConfig),
   );
   const sender = {
-    sendEmail: (_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) => record(destination, message.__code),
-    sendSms: (_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) => record(destination, message.__code),
+    sendEmail: (_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) =>
+      record(destination, message.__code),
+    sendSms: (_ctx: unknown, _user: unknown, destination: string, message: { __code?: string }) =>
+      record(destination, message.__code),
   };
   const services = {
     clock,
@@ -74,7 +76,12 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
     triggers,
   };
-  const server: Server = await createServer(Router(services), logger as unknown as Parameters<typeof createServer>[1], config.ServerConfig, services).start();
+  const server: Server = await createServer(
+    Router(services),
+    logger as unknown as Parameters<typeof createServer>[1],
+    config.ServerConfig,
+    services,
+  ).start();
   return {
     endpoint: `http://${hostname}:${port}`,
     codesFor: (email) => codes.get(email) ?? [],

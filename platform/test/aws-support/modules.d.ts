@@ -1,7 +1,12 @@
 // dynalite and s3rver ship no typings: just what the tests use.
 declare module "dynalite" {
   import type { Server } from "node:http";
-  function dynalite(options?: { createTableMs?: number; deleteTableMs?: number; updateTableMs?: number; path?: string }): Server;
+  function dynalite(options?: {
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    path?: string;
+  }): Server;
   export default dynalite;
 }
 declare module "s3rver" {

@@ -12,7 +12,10 @@ import { TEST_CREDENTIALS, TEST_REGION } from "./servers.js";
  * 403 SignatureDoesNotMatch when it differs. Requests signed with an Authorization header (the
  * SDK's own calls) pass through unchanged.
  */
-export async function startSigV4Proxy(target: string, s3: () => S3Client): Promise<{ endpoint: string; close(): Promise<void> }> {
+export async function startSigV4Proxy(
+  target: string,
+  s3: () => S3Client,
+): Promise<{ endpoint: string; close(): Promise<void> }> {
   const upstream = new URL(target);
   const presigner = new S3RequestPresigner({
     credentials: TEST_CREDENTIALS,

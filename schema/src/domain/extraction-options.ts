@@ -44,14 +44,20 @@ export const extractionOptionsSchema = z
     startSeconds: seconds.optional(),
     endSeconds: z.number().finite().positive("must be greater than zero").optional(),
     /** Hard cap on frames in the archive; the server's configured maximum bounds it. */
-    maxFrames: z.number().int("must be a whole number").min(1, "must be at least 1").max(ABSOLUTE_MAX_FRAMES).optional(),
+    maxFrames: z
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(ABSOLUTE_MAX_FRAMES)
+      .optional(),
   })
   .superRefine((o, ctx) => {
-    const need = (field: keyof typeof o, message: string) =>
-      ctx.addIssue({ code: "custom", path: [field], message });
-    if (o.mode === "INTERVAL" && o.intervalSeconds === undefined) need("intervalSeconds", "is required when mode is INTERVAL");
+    const need = (field: keyof typeof o, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
+    if (o.mode === "INTERVAL" && o.intervalSeconds === undefined)
+      need("intervalSeconds", "is required when mode is INTERVAL");
     if (o.mode === "COUNT" && o.count === undefined) need("count", "is required when mode is COUNT");
-    if (o.mode === "TIMESTAMPS" && o.timestamps === undefined) need("timestamps", "is required when mode is TIMESTAMPS");
+    if (o.mode === "TIMESTAMPS" && o.timestamps === undefined)
+      need("timestamps", "is required when mode is TIMESTAMPS");
     if (o.mode === "TIMESTAMPS" && o.timestampUnit === "PERCENT" && o.timestamps?.some((t) => t > 100))
       need("timestamps", "percentages must be between 0 and 100");
     if (o.startSeconds !== undefined && o.endSeconds !== undefined && o.endSeconds <= o.startSeconds)
@@ -93,6 +99,9 @@ export function parseExtractionOptions(
   if (value.count !== undefined && value.count > limits.maxFrames)
     problems.push({ field: ["count"], message: `must be at most ${limits.maxFrames} (the server's frame limit)` });
   if (value.timestamps !== undefined && value.timestamps.length > limits.maxFrames)
-    problems.push({ field: ["timestamps"], message: `lists more than ${limits.maxFrames} timestamps (the server's frame limit)` });
+    problems.push({
+      field: ["timestamps"],
+      message: `lists more than ${limits.maxFrames} timestamps (the server's frame limit)`,
+    });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }

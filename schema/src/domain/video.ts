@@ -32,6 +32,9 @@ export interface Video {
   readonly version: number;
 }
 
-export type NewVideo = Pick<Video, "id" | "ownerId" | "filename" | "contentType" | "sizeBytes" | "blobKey" | "extraction">;
+export type NewVideo = Pick<
+  Video,
+  "id" | "ownerId" | "filename" | "contentType" | "sizeBytes" | "blobKey" | "extraction"
+>;
 
 export type VideoPatch = Partial<Pick<Video, "status" | "metadata" | "rejectionReason">>;

@@ -13,10 +13,7 @@ export interface Connection<T> {
 }
 
 /** Declares `<Name>Edge` and `<Name>Connection` for a node type. */
-export function connectionTypes(
-  name: string,
-  nodeType: ClassType,
-): { Edge: ClassType; Connection: ClassType } {
+export function connectionTypes(name: string, nodeType: ClassType): { Edge: ClassType; Connection: ClassType } {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field(() => String, {

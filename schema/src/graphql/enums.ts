@@ -10,9 +10,7 @@ import {
 } from "../index.js";
 
 /** type-graphql wants an enum object; ours are `as const` tuples shared with zod, so derive one. */
-function enumOf<const T extends string>(
-  values: readonly T[],
-): { readonly [K in T]: K } {
+function enumOf<const T extends string>(values: readonly T[]): { readonly [K in T]: K } {
   return Object.fromEntries(values.map((v) => [v, v])) as {
     readonly [K in T]: K;
   };
@@ -55,13 +53,11 @@ registerEnumType(VideoStatusEnum, {
   name: "VideoStatus",
   valuesConfig: {
     AWAITING_UPLOAD: {
-      description:
-        "Created; the bytes have not been confirmed yet (completeVideoUpload).",
+      description: "Created; the bytes have not been confirmed yet (completeVideoUpload).",
     },
     READY: { description: "Uploaded and readable; jobs can run on it." },
     REJECTED: {
-      description:
-        "The file could not be read as a video; see `rejectionReason`.",
+      description: "The file could not be read as a video; see `rejectionReason`.",
     },
   },
 });
@@ -85,8 +81,7 @@ registerEnumType(FitModeEnum, {
   valuesConfig: {
     CONTAIN: { description: "Fit inside the box, keeping the aspect ratio." },
     COVER: {
-      description:
-        "Fill the box, keeping the aspect ratio, cropping the overflow.",
+      description: "Fill the box, keeping the aspect ratio, cropping the overflow.",
     },
     FILL: { description: "Stretch to the box." },
   },

@@ -1,16 +1,6 @@
 import { Field, Float, InputType, Int } from "type-graphql";
-import type {
-  FitMode,
-  ImageFormat,
-  SamplingMode,
-  TimestampUnit,
-} from "../index.js";
-import {
-  FitModeEnum,
-  ImageFormatEnum,
-  SamplingModeEnum,
-  TimestampUnitEnum,
-} from "./enums.js";
+import type { FitMode, ImageFormat, SamplingMode, TimestampUnit } from "../index.js";
+import { FitModeEnum, ImageFormatEnum, SamplingModeEnum, TimestampUnitEnum } from "./enums.js";
 
 /**
  * Every option of the extraction engine. All fields are optional in GraphQL so new modes and
@@ -18,8 +8,7 @@ import {
  * (parseExtractionOptions) and answers problems as userErrors with the field's path.
  */
 @InputType("ExtractionOptionsInput", {
-  description:
-    "How to sample frames and encode them. Omitted fields take their defaults.",
+  description: "How to sample frames and encode them. Omitted fields take their defaults.",
 })
 export class ExtractionOptionsInput {
   @Field(() => SamplingModeEnum, {
@@ -54,8 +43,7 @@ export class ExtractionOptionsInput {
 
   @Field(() => Float, {
     nullable: true,
-    description:
-      "SCENES: scene-change score threshold, between 0 and 1 (exclusive).",
+    description: "SCENES: scene-change score threshold, between 0 and 1 (exclusive).",
   })
   sceneThreshold?: number | null;
 

@@ -70,5 +70,7 @@ export class ExtractionJobType extends Node {
   updatedAt!: Date;
 }
 
-export const { Edge: ExtractionJobEdge, Connection: ExtractionJobConnection } =
-  connectionTypes("ExtractionJob", ExtractionJobType);
+export const { Edge: ExtractionJobEdge, Connection: ExtractionJobConnection } = connectionTypes(
+  "ExtractionJob",
+  ExtractionJobType,
+);

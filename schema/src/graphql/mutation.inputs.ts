@@ -5,8 +5,7 @@ import { SafeIntScalar } from "./scalars.js";
 @InputType("CreateVideoUploadInput")
 export class CreateVideoUploadInput {
   @Field(() => String, {
-    description:
-      "Original file name; sanitized and shortened to 200 characters.",
+    description: "Original file name; sanitized and shortened to 200 characters.",
   })
   filename!: string;
 
@@ -20,8 +19,7 @@ export class CreateVideoUploadInput {
 
   @Field(() => ExtractionOptionsInput, {
     nullable: true,
-    description:
-      "Options of the extraction queued by completeVideoUpload. Default: one JPEG frame every second.",
+    description: "Options of the extraction queued by completeVideoUpload. Default: one JPEG frame every second.",
   })
   extraction?: ExtractionOptionsInput | null;
 }

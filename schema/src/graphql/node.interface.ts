@@ -5,8 +5,7 @@ import { Field, ID, InterfaceType } from "type-graphql";
  * (Video, Job, Principal); the shape tells them apart.
  */
 @InterfaceType("Node", {
-  description:
-    "An object with a globally unique, opaque id (use it with `node(id:)`).",
+  description: "An object with a globally unique, opaque id (use it with `node(id:)`).",
   resolveType: (value: object) => {
     if ("videoId" in value && "progress" in value) return "ExtractionJob";
     if ("blobKey" in value) return "Video";

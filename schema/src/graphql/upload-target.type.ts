@@ -11,8 +11,7 @@ export class HttpHeaderType {
 }
 
 @ObjectType("UploadTarget", {
-  description:
-    "Where to send the video's bytes, directly (never through GraphQL).",
+  description: "Where to send the video's bytes, directly (never through GraphQL).",
 })
 export class UploadTargetType {
   @Field(() => String)

@@ -2,8 +2,7 @@ import { Field, ObjectType } from "type-graphql";
 import { UserErrorCodeEnum, type UserErrorCode } from "./enums.js";
 
 @ObjectType("UserError", {
-  description:
-    "A problem with a mutation's input or with the state it acts on.",
+  description: "A problem with a mutation's input or with the state it acts on.",
 })
 export class UserError {
   @Field(() => [String], {

@@ -26,8 +26,7 @@ export class VideoMetadataType {
   videoCodec!: string;
 
   @Field(() => Int, {
-    description:
-      "Degrees clockwise the stored picture is turned for display (0, 90, 180, 270).",
+    description: "Degrees clockwise the stored picture is turned for display (0, 90, 180, 270).",
   })
   rotation!: number;
 
@@ -80,7 +79,4 @@ export class VideoType extends Node {
   updatedAt!: Date;
 }
 
-export const { Edge: VideoEdge, Connection: VideoConnection } = connectionTypes(
-  "Video",
-  VideoType,
-);
+export const { Edge: VideoEdge, Connection: VideoConnection } = connectionTypes("Video", VideoType);

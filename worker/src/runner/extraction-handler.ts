@@ -79,7 +79,11 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
         {
           status: "FAILED",
           finishedAt: new Date(),
-          error: { code: "WORKER_LOST", message: "The job was interrupted too many times and was stopped.", retryable: true },
+          error: {
+            code: "WORKER_LOST",
+            message: "The job was interrupted too many times and was stopped.",
+            retryable: true,
+          },
         },
       );
       await publish(failed, video);
@@ -92,7 +96,14 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       claimed = await platform.jobs.update(
         job.id,
         { status: ["QUEUED", "RUNNING"], version: job.version },
-        { status: "RUNNING", attempts: job.attempts + 1, startedAt: new Date(), progress: 0, framesExtracted: 0, error: null },
+        {
+          status: "RUNNING",
+          attempts: job.attempts + 1,
+          startedAt: new Date(),
+          progress: 0,
+          framesExtracted: 0,
+          error: null,
+        },
       );
     } catch (err) {
       if (isDomainError(err, "STALE_UPDATE")) {
@@ -122,7 +133,9 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       }
     };
     const recheck = () =>
-      platform.jobs.findById(claimed.id).then(stopIfNotOurs, (err: unknown) => logger.warn({ ...log, err }, "status poll failed"));
+      platform.jobs
+        .findById(claimed.id)
+        .then(stopIfNotOurs, (err: unknown) => logger.warn({ ...log, err }, "status poll failed"));
     const unsubscribe = await platform.events.subscribe(jobChannel(claimed.id), (payload) => {
       const parsed = jobEventSchema.safeParse(payload);
       if (parsed.success && parsed.data.job.version > claimed.version) stopIfNotOurs(parsed.data.job);
@@ -152,7 +165,8 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
           options: claimed.options,
           output: archive,
           signal: abort.signal,
-          onProgress: (p) => progress.report({ progress: Math.min(p.progress, 0.99), framesExtracted: p.framesExtracted }),
+          onProgress: (p) =>
+            progress.report({ progress: Math.min(p.progress, 0.99), framesExtracted: p.framesExtracted }),
           limits: deps.limits,
         });
       } finally {
@@ -169,7 +183,12 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
           progress: 1,
           framesExtracted: result.frameCount,
           finishedAt: new Date(),
-          result: { frameCount: result.frameCount, archiveKey, archiveSizeBytes: info.sizeBytes, strategy: result.strategy },
+          result: {
+            frameCount: result.frameCount,
+            archiveKey,
+            archiveSizeBytes: info.sizeBytes,
+            strategy: result.strategy,
+          },
         });
       } catch (err) {
         if (!isDomainError(err, "STALE_UPDATE") && !isDomainError(err, "NOT_FOUND")) throw err;
@@ -205,7 +224,11 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       deps.metrics?.jobDuration.observe({ outcome: "failed" }, seconds);
       const retry = error.retryable && claimed.attempts < deps.maxAttempts;
       const next = await platform.jobs
-        .update(claimed.id, attempt, retry ? { status: "QUEUED", error } : { status: "FAILED", error, finishedAt: new Date() })
+        .update(
+          claimed.id,
+          attempt,
+          retry ? { status: "QUEUED", error } : { status: "FAILED", error, finishedAt: new Date() },
+        )
         .catch((e: unknown) => {
           if (isDomainError(e, "STALE_UPDATE")) return null;
           throw e;
@@ -238,6 +261,7 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
 
 function toJobError(err: unknown): JobError {
   if (err instanceof ExtractionError) return { code: err.code, message: err.message, retryable: err.retryable };
-  if (isDomainError(err, "NOT_FOUND")) return { code: "INPUT_NOT_FOUND", message: "The uploaded video is missing.", retryable: false };
+  if (isDomainError(err, "NOT_FOUND"))
+    return { code: "INPUT_NOT_FOUND", message: "The uploaded video is missing.", retryable: false };
   return { code: "INTERNAL", message: "Extraction failed unexpectedly; it will be retried.", retryable: true };
 }

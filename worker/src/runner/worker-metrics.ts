@@ -10,7 +10,12 @@ export interface WorkerMetrics {
 /** Frames per second is observed per job; `rate(vp_frames_extracted_total[1m])` gives the fleet figure. */
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
   return {
-    jobs: new Counter({ name: "vp_jobs_total", help: "Extraction jobs finished, by outcome", labelNames: ["outcome"], registers: [registry] }),
+    jobs: new Counter({
+      name: "vp_jobs_total",
+      help: "Extraction jobs finished, by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
     jobDuration: new Histogram({
       name: "vp_job_duration_seconds",
       help: "Wall time of one extraction attempt",
@@ -18,7 +23,11 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800],
       registers: [registry],
     }),
-    frames: new Counter({ name: "vp_frames_extracted_total", help: "Frames written into archives", registers: [registry] }),
+    frames: new Counter({
+      name: "vp_frames_extracted_total",
+      help: "Frames written into archives",
+      registers: [registry],
+    }),
     framesPerSecond: new Histogram({
       name: "vp_job_frames_per_second",
       help: "Frames per second of wall time, per successful job",

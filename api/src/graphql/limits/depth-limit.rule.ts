@@ -32,20 +32,14 @@ export function selectionDepth(
       const fragment = fragments.get(name);
       // Cycles are reported by graphql's own NoFragmentCycles rule.
       if (fragment === undefined || visiting.has(name)) continue;
-      depth = selectionDepth(
-        fragment.selectionSet,
-        fragments,
-        new Set([...visiting, name]),
-      );
+      depth = selectionDepth(fragment.selectionSet, fragments, new Set([...visiting, name]));
     }
     deepest = Math.max(deepest, depth);
   }
   return deepest;
 }
 
-export function fragmentsOf(
-  context: ValidationContext,
-): Map<string, FragmentDefinitionNode> {
+export function fragmentsOf(context: ValidationContext): Map<string, FragmentDefinitionNode> {
   const map = new Map<string, FragmentDefinitionNode>();
   for (const def of context.getDocument().definitions)
     if (def.kind === Kind.FRAGMENT_DEFINITION) map.set(def.name.value, def);
@@ -56,22 +50,14 @@ export function fragmentsOf(
 export function createDepthLimitRule(maxDepth: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => ({
     OperationDefinition(operation) {
-      const depth = selectionDepth(
-        operation.selectionSet,
-        fragmentsOf(context),
-      );
+      const depth = selectionDepth(operation.selectionSet, fragmentsOf(context));
       if (depth > maxDepth) {
-        const name = operation.name
-          ? `Operation "${operation.name.value}"`
-          : "The operation";
+        const name = operation.name ? `Operation "${operation.name.value}"` : "The operation";
         context.reportError(
-          new GraphQLError(
-            `${name} is ${depth} levels deep; the maximum allowed depth is ${maxDepth}.`,
-            {
-              nodes: [operation],
-              extensions: { code: ERROR_CODES.QUERY_TOO_DEEP, depth, maxDepth },
-            },
-          ),
+          new GraphQLError(`${name} is ${depth} levels deep; the maximum allowed depth is ${maxDepth}.`, {
+            nodes: [operation],
+            extensions: { code: ERROR_CODES.QUERY_TOO_DEEP, depth, maxDepth },
+          }),
         );
       }
     },

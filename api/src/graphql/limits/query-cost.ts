@@ -34,17 +34,8 @@ export function queryCost(
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions)
-    if (def.kind === Kind.FRAGMENT_DEFINITION)
-      fragments.set(def.name.value, def);
-  return selectionCost(
-    schema,
-    root,
-    operation.selectionSet,
-    fragments,
-    variables ?? {},
-    new Set(),
-  );
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  return selectionCost(schema, root, operation.selectionSet, fragments, variables ?? {}, new Set());
 }
 
 function selectionCost(
@@ -68,56 +59,29 @@ function selectionCost(
       }
       const childType = getNamedType(field.type);
       const children = isCompositeType(childType)
-        ? selectionCost(
-            schema,
-            childType,
-            selection.selectionSet,
-            fragments,
-            variables,
-            visiting,
-          )
+        ? selectionCost(schema, childType, selection.selectionSet, fragments, variables, visiting)
         : 0;
-      total +=
-        1 + multiplier(field, selection.arguments ?? [], variables) * children;
+      total += 1 + multiplier(field, selection.arguments ?? [], variables) * children;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const typeName = selection.typeCondition?.name.value;
       const type = typeName ? schema.getType(typeName) : parent;
       if (type && isCompositeType(type))
-        total += selectionCost(
-          schema,
-          type,
-          selection.selectionSet,
-          fragments,
-          variables,
-          visiting,
-        );
+        total += selectionCost(schema, type, selection.selectionSet, fragments, variables, visiting);
     } else {
       const name = selection.name.value;
       const fragment = fragments.get(name);
       if (fragment === undefined || visiting.has(name)) continue;
       const type = schema.getType(fragment.typeCondition.name.value);
       if (type && isCompositeType(type))
-        total += selectionCost(
-          schema,
-          type,
-          fragment.selectionSet,
-          fragments,
-          variables,
-          new Set([...visiting, name]),
-        );
+        total += selectionCost(schema, type, fragment.selectionSet, fragments, variables, new Set([...visiting, name]));
     }
   }
   return total;
 }
 
 /** Unions have no fields of their own (only __typename, skipped above). */
-function fieldOf(
-  parent: GraphQLCompositeType,
-  name: string,
-): GraphQLField<unknown, unknown> | undefined {
-  return isObjectType(parent) || isInterfaceType(parent)
-    ? parent.getFields()[name]
-    : undefined;
+function fieldOf(parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
 }
 
 function multiplier(
@@ -136,17 +100,10 @@ function multiplier(
     value =
       node.value.kind === Kind.VARIABLE
         ? (variables[node.value.name.value] ?? def.defaultValue)
-        : valueFromAST(
-            node.value,
-            def.type,
-            variables as Record<string, unknown>,
-          );
+        : valueFromAST(node.value, def.type, variables as Record<string, unknown>);
   }
   // Out-of-range values are refused by the resolver; charge the maximum meanwhile.
-  return typeof value === "number" &&
-    Number.isInteger(value) &&
-    value >= 1 &&
-    value <= MAX_PAGE_SIZE
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE
     ? value
     : MAX_PAGE_SIZE;
 }

@@ -12,21 +12,8 @@ import {
   VideoType,
 } from "@vp/schema/graphql/index";
 import { DateTimeScalar } from "@vp/schema/graphql/scalars";
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
-import {
-  basenameWithoutExtension,
-  DOWNLOAD_EXPIRES_IN_SECONDS,
-} from "../../services/index.js";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { basenameWithoutExtension, DOWNLOAD_EXPIRES_IN_SECONDS } from "../../services/index.js";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { decodeGlobalId } from "../global-id.js";
@@ -76,13 +63,9 @@ export class JobResolver {
   @Authorized()
   @Query(() => ExtractionJobType, {
     nullable: true,
-    description:
-      "One of the viewer's jobs; null when there is none with this id.",
+    description: "One of the viewer's jobs; null when there is none with this id.",
   })
-  async job(
-    @Arg("id", () => ID) id: string,
-    @Ctx() ctx: ApiContext,
-  ): Promise<Job | null> {
+  async job(@Arg("id", () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Job | null> {
     const owner = viewerId(ctx);
     const jobId = decodeGlobalId(id, "ExtractionJob");
     return jobId === null ? null : ctx.services.getJob(owner, jobId);
@@ -90,13 +73,9 @@ export class JobResolver {
 
   @Authorized()
   @Mutation(() => StartExtractionPayload, {
-    description:
-      "Queues a new extraction of a READY video with the given options.",
+    description: "Queues a new extraction of a READY video with the given options.",
   })
-  async startExtraction(
-    @Arg("input", () => StartExtractionInput) input: StartExtractionInput,
-    @Ctx() ctx: ApiContext,
-  ) {
+  async startExtraction(@Arg("input", () => StartExtractionInput) input: StartExtractionInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);
     const videoId = decodeGlobalId(input.videoId, "Video");
     if (videoId === null)
@@ -115,10 +94,7 @@ export class JobResolver {
   @Mutation(() => CancelJobPayload, {
     description: "Cancels a QUEUED or RUNNING job.",
   })
-  async cancelJob(
-    @Arg("input", () => CancelJobInput) input: CancelJobInput,
-    @Ctx() ctx: ApiContext,
-  ) {
+  async cancelJob(@Arg("input", () => CancelJobInput) input: CancelJobInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);
     const jobId = decodeGlobalId(input.jobId, "ExtractionJob");
     if (jobId === null)
@@ -134,10 +110,7 @@ export class JobResolver {
   @Mutation(() => RetryJobPayload, {
     description: "Queues a FAILED or CANCELLED job again.",
   })
-  async retryJob(
-    @Arg("input", () => RetryJobInput) input: RetryJobInput,
-    @Ctx() ctx: ApiContext,
-  ) {
+  async retryJob(@Arg("input", () => RetryJobInput) input: RetryJobInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);
     const jobId = decodeGlobalId(input.jobId, "ExtractionJob");
     if (jobId === null)
@@ -153,8 +126,7 @@ export class JobResolver {
 @Resolver(() => ExtractionResultType)
 export class ExtractionResultResolver {
   @FieldResolver(() => String, {
-    description:
-      "A short-lived signed link to the ZIP of frames, minted on request.",
+    description: "A short-lived signed link to the ZIP of frames, minted on request.",
   })
   async downloadUrl(@Root() result: ResultView): Promise<string> {
     return (await result.download()).url;

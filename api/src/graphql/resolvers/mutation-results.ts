@@ -8,10 +8,7 @@ export const toUserErrors = (errors: readonly UserErrorData[]) =>
     code: e.code,
   }));
 
-export const badIdError = (
-  field: readonly string[],
-  what: "video" | "job",
-): UserErrorData => ({
+export const badIdError = (field: readonly string[], what: "video" | "job"): UserErrorData => ({
   field,
   message: `No ${what} with this id exists.`,
   code: "NOT_FOUND",

@@ -11,13 +11,9 @@ export class NodeResolver {
   @Authorized()
   @Query(() => Node, {
     nullable: true,
-    description:
-      "Any object by its global id; null when the viewer has none with this id.",
+    description: "Any object by its global id; null when the viewer has none with this id.",
   })
-  async node(
-    @Arg("id", () => ID) id: string,
-    @Ctx() ctx: ApiContext,
-  ): Promise<Video | Job | UserView | null> {
+  async node(@Arg("id", () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Video | Job | UserView | null> {
     const owner = viewerId(ctx);
     const decoded = fromGlobalId(id);
     if (decoded === null) return null;
@@ -27,9 +23,7 @@ export class NodeResolver {
       case "ExtractionJob":
         return ctx.services.getJob(owner, decoded.id);
       case "User":
-        return decoded.id === owner
-          ? userView(owner, ctx.viewer?.email ?? null)
-          : null;
+        return decoded.id === owner ? userView(owner, ctx.viewer?.email ?? null) : null;
     }
   }
 }

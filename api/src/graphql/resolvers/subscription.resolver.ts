@@ -1,14 +1,6 @@
 import type { Job } from "@vp/schema";
 import { ExtractionJobType } from "@vp/schema/graphql/index";
-import {
-  Arg,
-  Authorized,
-  ID,
-  Resolver,
-  Root,
-  Subscription,
-  type SubscribeResolverData,
-} from "type-graphql";
+import { Arg, Authorized, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { notFoundError } from "../errors.js";
@@ -20,10 +12,7 @@ interface JobUpdatedArgs {
 }
 
 /** Ownership is checked when subscribing: an unknown or foreign job fails with NOT_FOUND. */
-async function subscribeJobUpdated({
-  args,
-  context,
-}: SubscribeResolverData<unknown, JobUpdatedArgs, ApiContext>) {
+async function subscribeJobUpdated({ args, context }: SubscribeResolverData<unknown, JobUpdatedArgs, ApiContext>) {
   const owner = viewerId(context);
   const jobId = decodeGlobalId(args.jobId, "ExtractionJob");
   const notFound = notFoundError("No job with this id exists.");
@@ -38,9 +27,7 @@ async function subscribeJobUpdated({
   return updates;
 }
 
-function subscribeMyJobUpdates({
-  context,
-}: SubscribeResolverData<unknown, unknown, ApiContext>) {
+function subscribeMyJobUpdates({ context }: SubscribeResolverData<unknown, unknown, ApiContext>) {
   return ownerJobUpdates(context.platform.events, {
     ownerId: viewerId(context),
     logger: context.logger,
@@ -52,8 +39,7 @@ export class SubscriptionResolver {
   @Authorized()
   @Subscription(() => ExtractionJobType, {
     subscribe: subscribeJobUpdated,
-    description:
-      "The job's current state at once, then every change (status, progress) as the worker reports it.",
+    description: "The job's current state at once, then every change (status, progress) as the worker reports it.",
   })
   jobUpdated(@Root() job: Job, @Arg("jobId", () => ID) _jobId: string): Job {
     return job;

@@ -8,16 +8,7 @@ import {
 } from "@vp/schema/graphql/index";
 import type { Connection } from "@vp/schema/graphql/connection.type";
 import type { JobStatus, VideoStatus } from "@vp/schema";
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  Int,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { connectionFrom } from "../pagination.js";
@@ -60,9 +51,7 @@ export class UserResolver {
     @Arg("status", () => VideoStatusEnum, { nullable: true })
     status: VideoStatus | null,
   ): Promise<Connection<Video>> {
-    return connectionFrom({ first, after }, (page) =>
-      ctx.services.listVideos(user.userId, { ...page, status }),
-    );
+    return connectionFrom({ first, after }, (page) => ctx.services.listVideos(user.userId, { ...page, status }));
   }
 
   @FieldResolver(() => ExtractionJobConnection, {
@@ -80,8 +69,6 @@ export class UserResolver {
     @Arg("status", () => JobStatusEnum, { nullable: true })
     status: JobStatus | null,
   ): Promise<Connection<Job>> {
-    return connectionFrom({ first, after }, (page) =>
-      ctx.services.listJobs(user.userId, { ...page, status }),
-    );
+    return connectionFrom({ first, after }, (page) => ctx.services.listJobs(user.userId, { ...page, status }));
   }
 }

@@ -1,10 +1,4 @@
-import {
-  toGlobalId,
-  type Job,
-  type JobStatus,
-  type Video,
-  type VideoStatus,
-} from "@vp/schema";
+import { toGlobalId, type Job, type JobStatus, type Video, type VideoStatus } from "@vp/schema";
 import {
   CompleteVideoUploadInput,
   CompleteVideoUploadPayload,
@@ -20,18 +14,7 @@ import {
   VideoType,
 } from "@vp/schema/graphql/index";
 import type { Connection } from "@vp/schema/graphql/connection.type";
-import {
-  Arg,
-  Authorized,
-  Ctx,
-  FieldResolver,
-  ID,
-  Int,
-  Mutation,
-  Query,
-  Resolver,
-  Root,
-} from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { decodeGlobalId } from "../global-id.js";
@@ -83,13 +66,9 @@ export class VideoResolver {
   @Authorized()
   @Query(() => VideoType, {
     nullable: true,
-    description:
-      "One of the viewer's videos; null when there is none with this id.",
+    description: "One of the viewer's videos; null when there is none with this id.",
   })
-  async video(
-    @Arg("id", () => ID) id: string,
-    @Ctx() ctx: ApiContext,
-  ): Promise<Video | null> {
+  async video(@Arg("id", () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Video | null> {
     const owner = viewerId(ctx);
     const videoId = decodeGlobalId(id, "Video");
     return videoId === null ? null : ctx.services.getVideo(owner, videoId);
@@ -97,8 +76,7 @@ export class VideoResolver {
 
   @Authorized()
   @Query(() => VideoConnection, {
-    description:
-      "The viewer's videos, newest first (same as `viewer { videos }`).",
+    description: "The viewer's videos, newest first (same as `viewer { videos }`).",
   })
   videos(
     @Ctx() ctx: ApiContext,
@@ -112,15 +90,12 @@ export class VideoResolver {
     status: VideoStatus | null,
   ): Promise<Connection<Video>> {
     const owner = viewerId(ctx);
-    return connectionFrom({ first, after }, (page) =>
-      ctx.services.listVideos(owner, { ...page, status }),
-    );
+    return connectionFrom({ first, after }, (page) => ctx.services.listVideos(owner, { ...page, status }));
   }
 
   @Authorized()
   @Mutation(() => CreateVideoUploadPayload, {
-    description:
-      "Registers a video and returns where to send its bytes. Then call completeVideoUpload.",
+    description: "Registers a video and returns where to send its bytes. Then call completeVideoUpload.",
   })
   async createVideoUpload(
     @Arg("input", () => CreateVideoUploadInput) input: CreateVideoUploadInput,
@@ -147,8 +122,7 @@ export class VideoResolver {
 
   @Authorized()
   @Mutation(() => CompleteVideoUploadPayload, {
-    description:
-      "Checks the bytes arrived, probes the file and queues the extraction chosen at upload. Idempotent.",
+    description: "Checks the bytes arrived, probes the file and queues the extraction chosen at upload. Idempotent.",
   })
   async completeVideoUpload(
     @Arg("input", () => CompleteVideoUploadInput)
@@ -169,13 +143,9 @@ export class VideoResolver {
 
   @Authorized()
   @Mutation(() => DeleteVideoPayload, {
-    description:
-      "Cancels the video's running jobs and deletes it with every archive.",
+    description: "Cancels the video's running jobs and deletes it with every archive.",
   })
-  async deleteVideo(
-    @Arg("input", () => DeleteVideoInput) input: DeleteVideoInput,
-    @Ctx() ctx: ApiContext,
-  ) {
+  async deleteVideo(@Arg("input", () => DeleteVideoInput) input: DeleteVideoInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);
     const videoId = decodeGlobalId(input.videoId, "Video");
     if (videoId === null)
@@ -185,10 +155,7 @@ export class VideoResolver {
       };
     const result = await ctx.services.deleteVideo(owner, { videoId });
     return {
-      deletedVideoId:
-        result.deletedVideoId === null
-          ? null
-          : toGlobalId("Video", result.deletedVideoId),
+      deletedVideoId: result.deletedVideoId === null ? null : toGlobalId("Video", result.deletedVideoId),
       userErrors: toUserErrors(result.userErrors),
     };
   }

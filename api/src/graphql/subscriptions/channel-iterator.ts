@@ -38,8 +38,7 @@ export async function openChannel(
   };
   const iterator: AsyncIterableIterator<unknown> = {
     next: () => {
-      if (buffer.length > 0)
-        return Promise.resolve({ value: buffer.shift(), done: false });
+      if (buffer.length > 0) return Promise.resolve({ value: buffer.shift(), done: false });
       if (closed) return Promise.resolve({ value: undefined, done: true });
       return new Promise((resolve) => {
         waiting = resolve;

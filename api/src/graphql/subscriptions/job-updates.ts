@@ -1,10 +1,4 @@
-import {
-  fromJobSnapshot,
-  jobChannel,
-  jobEventSchema,
-  ownerChannel,
-  type Job,
-} from "@vp/schema";
+import { fromJobSnapshot, jobChannel, jobEventSchema, ownerChannel, type Job } from "@vp/schema";
 import type { EventBus } from "@vp/platform/ports/index";
 import type { Logger } from "pino";
 import { filterMap, openChannel } from "./channel-iterator.js";
@@ -14,18 +8,11 @@ import { filterMap, openChannel } from "./channel-iterator.js";
  * an event whose version is not newer than the last one delivered for that job is dropped
  * (the bus delivers at least once and may reorder across processes).
  */
-function freshJobsOnly(
-  ownerId: string,
-  logger: Logger,
-  seen: Map<string, number>,
-) {
+function freshJobsOnly(ownerId: string, logger: Logger, seen: Map<string, number>) {
   return (payload: unknown): Job | undefined => {
     const parsed = jobEventSchema.safeParse(payload);
     if (!parsed.success) {
-      logger.warn(
-        { issues: parsed.error.issues.slice(0, 3) },
-        "dropped a malformed job event",
-      );
+      logger.warn({ issues: parsed.error.issues.slice(0, 3) }, "dropped a malformed job event");
       return undefined;
     }
     const { job } = parsed.data;
@@ -64,9 +51,7 @@ export async function jobUpdates(
     return null;
   }
   const seen = new Map([[current.id, current.version]]);
-  return filterMap(channel, freshJobsOnly(input.ownerId, input.logger, seen), [
-    current,
-  ]);
+  return filterMap(channel, freshJobsOnly(input.ownerId, input.logger, seen), [current]);
 }
 
 /** Every job of one owner, from now on. */
@@ -75,8 +60,5 @@ export async function ownerJobUpdates(
   input: { readonly ownerId: string; readonly logger: Logger },
 ): Promise<AsyncIterableIterator<Job>> {
   const channel = await openChannel(bus, ownerChannel(input.ownerId));
-  return filterMap(
-    channel,
-    freshJobsOnly(input.ownerId, input.logger, new Map()),
-  );
+  return filterMap(channel, freshJobsOnly(input.ownerId, input.logger, new Map()));
 }

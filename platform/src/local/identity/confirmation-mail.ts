@@ -1,20 +1,10 @@
 import type { Mail } from "../../ports/mailer.js";
 
 const escapeHtml = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) =>
-      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[
-        c
-      ] ?? c,
-  );
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 
 /** The code sits alone on its own line so people (and tests) find it at a glance. */
-export function confirmationMail(
-  to: string,
-  code: string,
-  validForHours: number,
-): Mail {
+export function confirmationMail(to: string, code: string, validForHours: number): Mail {
   return {
     to,
     subject: `Your video-processor confirmation code: ${code}`,

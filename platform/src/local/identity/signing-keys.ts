@@ -1,21 +1,7 @@
 import { randomUUID } from "node:crypto";
-import {
-  mkdir,
-  readFile,
-  unlink,
-  writeFile,
-  link,
-  chmod,
-} from "node:fs/promises";
+import { mkdir, readFile, unlink, writeFile, link, chmod } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  type CryptoKey,
-  type JWK,
-} from "jose";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import { z } from "zod";
 
 export const SIGNING_ALG = "ES256";
@@ -46,9 +32,7 @@ const KEY_FILE = "signing-key.es256.json";
  * once race safely: each writes a private temp file and hard-links it into place; `link` fails
  * when the name exists, so exactly one key wins and the loser reads it.
  */
-export async function loadOrCreateSigningKeys(
-  dir: string,
-): Promise<SigningKeys> {
+export async function loadOrCreateSigningKeys(dir: string): Promise<SigningKeys> {
   const keysDir = join(dir, "keys");
   const path = join(keysDir, KEY_FILE);
   await mkdir(keysDir, { recursive: true, mode: 0o700 });
@@ -78,14 +62,11 @@ export async function loadOrCreateSigningKeys(
     await unlink(tmp).catch(() => undefined);
   }
   const winner = await readKeyFile(path);
-  if (!winner)
-    throw new Error(`Signing key ${path} vanished while it was being created`);
+  if (!winner) throw new Error(`Signing key ${path} vanished while it was being created`);
   return fromStored(winner);
 }
 
-async function readKeyFile(
-  path: string,
-): Promise<z.infer<typeof storedKeySchema> | null> {
+async function readKeyFile(path: string): Promise<z.infer<typeof storedKeySchema> | null> {
   let raw: string;
   try {
     raw = await readFile(path, "utf8");
@@ -95,19 +76,14 @@ async function readKeyFile(
   }
   const parsed = storedKeySchema.safeParse(JSON.parse(raw));
   if (!parsed.success)
-    throw new Error(
-      `Signing key file ${path} is not a valid ES256 private JWK; move it away to generate a new key`,
-    );
+    throw new Error(`Signing key file ${path} is not a valid ES256 private JWK; move it away to generate a new key`);
   return parsed.data;
 }
 
-async function fromStored(
-  stored: z.infer<typeof storedKeySchema>,
-): Promise<SigningKeys> {
+async function fromStored(stored: z.infer<typeof storedKeySchema>): Promise<SigningKeys> {
   const { d: _private, ...publicPart } = stored;
   const key = await importJWK({ ...stored, alg: SIGNING_ALG }, SIGNING_ALG);
-  if (key instanceof Uint8Array)
-    throw new Error("Signing key imported as a symmetric secret");
+  if (key instanceof Uint8Array) throw new Error("Signing key imported as a symmetric secret");
   const publicJwk: JWK = { ...publicPart, alg: SIGNING_ALG, use: "sig" };
   return {
     kid: stored.kid,
