@@ -91,6 +91,30 @@ describe("vproc against a running server", () => {
     expect(ok.stdout).toContain("Logged in");
   });
 
+  it("on a terminal, asks for the password without echoing it", async () => {
+    // `script` gives the CLI a real pseudo-terminal; what we type goes to it as keystrokes.
+    const typed = await new Promise<Run>((resolve) => {
+      const child = execFile(
+        "script",
+        ["-qec", `${process.execPath} ${bin} login --email cli@example.com`, "/dev/null"],
+        { cwd: dir, env: { ...env, TERM: "dumb" }, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+      // Typed only once the prompt is on the screen: a terminal in raw mode takes what comes after.
+      let seen = "";
+      child.stdout!.on("data", (chunk: Buffer) => {
+        seen += chunk.toString("utf8");
+        if (seen.includes("assword") && !seen.includes("\u0000typed")) {
+          seen += "\u0000typed";
+          child.stdin!.write(`${PASSWORD}\r`);
+        }
+      });
+    });
+    expect(typed.code).toBe(0);
+    expect(typed.stdout).toContain("Logged in");
+    expect(typed.stdout).not.toContain(PASSWORD);
+  });
+
   it("uploads, waits and unpacks the frames into a directory", async () => {
     const r = await vproc([
       "upload",

@@ -13,10 +13,11 @@ export function ask(
   const input = options.input ?? (process.stdin as TtyIn);
   const output = options.output ?? process.stderr;
   return new Promise((resolve, reject) => {
-    output.write(question);
     let answer = "";
     const wasRaw = input.isRaw ?? false;
+    // Raw mode first: keys typed as soon as the question shows must not be echoed by the terminal.
     input.setRawMode?.(true);
+    output.write(question);
     input.setEncoding("utf8");
     input.resume();
     const finish = (err: Error | null, rest = ""): void => {
