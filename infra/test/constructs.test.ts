@@ -77,7 +77,18 @@ describe("RecordsTable", () => {
     table.grantItems(r);
     const t = Template.fromStack(stack);
     t.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: "gsi1" }), Match.objectLike({ IndexName: "gsi2" })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: "gsi1" }),
+        Match.objectLike({ IndexName: "gsi2" }),
+        Match.objectLike({
+          IndexName: "gsi3",
+          KeySchema: [
+            { AttributeName: "gsi3pk", KeyType: "HASH" },
+            { AttributeName: "gsi3sk", KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        }),
+      ],
     });
     const st = statementsOf(t, stack.getLogicalId(r.node.defaultChild as iam.CfnRole));
     expect(actionsOf(st)).toEqual([...ITEM_ACTIONS].sort());
@@ -108,6 +119,13 @@ describe("RecordsTable matches the DynamoDB adapter", () => {
         KeySchema: g.KeySchema,
       }));
     expect(gsis(props.GlobalSecondaryIndexes)).toEqual(gsis(def.GlobalSecondaryIndexes));
+    // Every key attribute the adapter declares is declared by the construct, with the same type.
+    const attrs = (x: unknown) =>
+      [...(x as { AttributeName: string; AttributeType: string }[])]
+        .map((a) => `${a.AttributeName}:${a.AttributeType}`)
+        .sort();
+    expect(attrs(props.AttributeDefinitions)).toEqual(attrs(def.AttributeDefinitions));
+    expect(gsis(def.GlobalSecondaryIndexes).map((g) => g.IndexName)).toContain("gsi3");
   });
 });
 

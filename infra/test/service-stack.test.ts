@@ -107,7 +107,7 @@ describe("buckets", () => {
 });
 
 describe("table", () => {
-  it("is on demand with PITR, encryption, deletion protection and the adapter's two GSIs", () => {
+  it("is on demand with PITR, encryption, deletion protection and the adapter's three GSIs", () => {
     template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
       TableName: "vp-test-records",
       BillingMode: "PAY_PER_REQUEST",
@@ -125,6 +125,7 @@ describe("table", () => {
           ],
         }),
         Match.objectLike({ IndexName: "gsi2" }),
+        Match.objectLike({ IndexName: "gsi3" }),
       ],
       Replicas: [
         Match.objectLike({

@@ -28,6 +28,12 @@ export const configSchema = z.object({
   VP_JOB_TIMEOUT_SECONDS: int(10, 86_400).default(3600),
   /** How long a crashed worker's job stays invisible before another worker takes it over. */
   VP_JOB_VISIBILITY_SECONDS: int(1, 3600).default(60),
+  /**
+   * API processes re-enqueue a job left QUEUED this long without a write (its request may have been
+   * lost between the job write and the enqueue). Jobs can wait legitimately behind a backlog; a
+   * re-enqueue is then a harmless duplicate, so this only bounds how long a lost request stalls.
+   */
+  VP_QUEUED_JOB_RECONCILE_SECONDS: int(30, 86_400).default(300),
   /** On SIGTERM, how long running jobs may finish before they are handed back to the queue. */
   VP_SHUTDOWN_GRACE_SECONDS: int(0, 3600).default(20),
   VP_REQUIRE_EMAIL_CONFIRMATION: bool.default(false),

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { migrate, openDatabase } from "../src/local/index.js";
+import { PLATFORM_MIGRATIONS } from "../src/sqlite/index.js";
 
 it("opens in WAL with a busy timeout and foreign keys, and migrates once per component", async () => {
   const dir = await mkdtemp(join(tmpdir(), "vp-db-"));
@@ -25,7 +26,7 @@ it("opens in WAL with a busy timeout and foreign keys, and migrates once per com
     a.prepare("INSERT INTO extra (x, y) VALUES (1, 'z')").run();
     const versions = a.prepare("SELECT component, version FROM schema_version ORDER BY component").all();
     expect(versions).toEqual([
-      { component: "platform", version: 1 },
+      { component: "platform", version: PLATFORM_MIGRATIONS.length },
       { component: "test", version: 2 },
     ]);
   } finally {

@@ -5,6 +5,7 @@ import { createAwsPlatform, startApiEventRelay, type AwsPlatform } from "@vp/pla
 import { createLocalPlatform, type LocalPlatform } from "@vp/platform/local/local-platform";
 import type { Platform } from "@vp/platform/platform";
 import { startQueueConsumer, type QueueConsumer } from "@vp/platform/messaging/queue-consumer";
+import { startQueuedJobReconciler } from "@vp/platform/messaging/queued-job-reconciler";
 import { createAccountsHandler, TokenBucketRateLimiter, toNodeHandler } from "@vp/auth-lambda";
 import { createJobNotifier } from "@vp/notify-lambda";
 import { extract, probe, resolveFfmpeg, validatePlan } from "@vp/worker/engine/index";
@@ -119,6 +120,18 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
         logger: logger.child({ component: "relay" }),
       }),
     );
+  }
+  if (roles.api) {
+    // The API writes a job, then enqueues its request: this re-enqueues jobs a crash left in between.
+    const staleAfterSeconds = config.VP_QUEUED_JOB_RECONCILE_SECONDS;
+    const reconciler = startQueuedJobReconciler({
+      jobs: platform.jobs,
+      queue: platform.extractionQueue,
+      staleAfterSeconds,
+      intervalMs: Math.min(60, Math.max(5, Math.floor(staleAfterSeconds / 5))) * 1000,
+      logger: logger.child({ component: "reconciler" }),
+    });
+    consumers.push({ close: () => reconciler.close() });
   }
   if (roles.worker && config.VP_WORKER_CONCURRENCY > 0) {
     consumers.push(

@@ -10,8 +10,11 @@ export interface RecordsTableProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The adapter's indexes (platform/src/aws/dynamo-table.ts): owner newest first, and by status. */
-export const INDEXES = ["gsi1", "gsi2"] as const;
+/**
+ * The adapter's indexes (platform/src/aws/dynamo-table.ts): owner newest first, by status, and the
+ * sparse index of QUEUED jobs the reconciler scans (gsi3).
+ */
+export const INDEXES = ["gsi1", "gsi2", "gsi3"] as const;
 
 /** Item actions the services use; never table-level actions (no DeleteTable, UpdateTable, ...). */
 export const ITEM_ACTIONS = [
@@ -29,8 +32,9 @@ export const ITEM_ACTIONS = [
 ] as const;
 
 /**
- * One table, owner-partitioned keys (pk/sk) and two GSIs (`gsiNpk`/`gsiNsk`): a user's videos and
- * jobs newest first (gsi1) and the same by status (gsi2); the shape platform/src/aws expects. On demand, PITR, encrypted with a KMS key AWS owns.
+ * One table, owner-partitioned keys (pk/sk) and three GSIs (`gsiNpk`/`gsiNsk`): a user's videos and
+ * jobs newest first (gsi1), the same by status (gsi2), and QUEUED jobs of every owner oldest write
+ * first (gsi3, sparse); the shape platform/src/aws expects. On demand, PITR, encrypted with a KMS key AWS owns.
  */
 export class RecordsTable extends Construct {
   readonly table: dynamodb.TableV2;

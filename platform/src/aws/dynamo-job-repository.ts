@@ -23,9 +23,12 @@ import {
   type Item,
   type TableRef,
 } from "./dynamo-support.js";
+import { checkLimit } from "../local/pagination.js";
 import {
   GSI_OWNER,
   GSI_OWNER_STATUS,
+  GSI_QUEUED,
+  QUEUED_INDEX_PK,
   jobSk,
   jobsOfVideoPrefix,
   ownerIndexPk,
@@ -92,6 +95,8 @@ export class DynamoJobRepository implements JobRepository {
         gsi1sk: timeKey(now, job.id),
         gsi2pk: ownerStatusIndexPk(job.ownerId, "JOB", record.status),
         gsi2sk: timeKey(now, job.id),
+        gsi3pk: QUEUED_INDEX_PK,
+        gsi3sk: timeKey(now, job.id),
         ...record,
         createdAt: now,
         startedAt: null,
@@ -173,12 +178,48 @@ export class DynamoJobRepository implements JobRepository {
     return item === undefined ? null : toJob(item);
   }
 
+  async listStaleQueued(query: { readonly updatedBefore: Date; readonly limit: number }): Promise<Job[]> {
+    checkLimit(query.limit);
+    const found: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.t.doc().send(
+        new QueryCommand({
+          TableName: this.t.tableName,
+          IndexName: GSI_QUEUED,
+          // "<ts15>#" sorts after every key of an earlier ms and before every key of that ms.
+          KeyConditionExpression: "gsi3pk = :q AND gsi3sk < :before",
+          ExpressionAttributeValues: { ":q": QUEUED_INDEX_PK, ":before": timeKey(query.updatedBefore.getTime(), "") },
+          ScanIndexForward: true,
+          Limit: query.limit - found.length,
+          ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      found.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start !== undefined && found.length < query.limit);
+    return found.slice(0, query.limit).map(toJob);
+  }
+
   async update(id: string, when: JobCondition, patch: JobPatch): Promise<Job> {
     const pointer = await readPointer(this.t, "JOB", id);
+    const now = this.clock();
     const set: Record<string, unknown> = {};
+    const remove: string[] = [];
     if (patch.status !== undefined) {
       set.status = patch.status;
       if (pointer !== null) set.gsi2pk = ownerStatusIndexPk(pointer.ownerId, "JOB", patch.status);
+    }
+    // The QUEUED index follows the status in this same write: entered (or re-sorted by updatedAt)
+    // while QUEUED, left on any other status.
+    if (patch.status === "QUEUED") {
+      set.gsi3pk = QUEUED_INDEX_PK;
+      set.gsi3sk = timeKey(now, id);
+    } else if (patch.status !== undefined) {
+      remove.push("gsi3pk", "gsi3sk");
+    } else if (when.status === undefined || when.status.includes("QUEUED")) {
+      // Status unchanged and possibly QUEUED: re-sort; harmless (unindexed) when it is not.
+      set.gsi3sk = timeKey(now, id);
     }
     if (patch.progress !== undefined) set.progress = patch.progress;
     if (patch.framesExtracted !== undefined) set.framesExtracted = patch.framesExtracted;
@@ -187,12 +228,13 @@ export class DynamoJobRepository implements JobRepository {
     if (patch.result !== undefined) set.result = patch.result;
     if (patch.startedAt !== undefined) set.startedAt = msOrNull(patch.startedAt);
     if (patch.finishedAt !== undefined) set.finishedAt = msOrNull(patch.finishedAt);
-    set.updatedAt = this.clock();
+    set.updatedAt = now;
     const item = await conditionalUpdate(this.t, {
       kind: "job",
       id,
       key: pointer === null ? pointerKey("JOB", id) : { pk: ownerPk(pointer.ownerId), sk: pointer.sk },
       set,
+      remove,
       when,
       to: patch.status,
       table: JOB_TRANSITIONS,

@@ -102,6 +102,8 @@ export async function conditionalUpdate<S extends string>(
     readonly id: string;
     readonly key: Key;
     readonly set: Readonly<Record<string, unknown>>;
+    /** Attributes to delete in the same write. */
+    readonly remove?: readonly string[];
     readonly when: { readonly status?: readonly S[]; readonly version?: number; readonly attempts?: number };
     readonly to: S | undefined;
     readonly table: Readonly<Record<S, readonly S[]>>;
@@ -115,6 +117,10 @@ export async function conditionalUpdate<S extends string>(
     names[`#s${i}`] = attr;
     values[`:s${i}`] = value;
     sets.push(`#s${i} = :s${i}`);
+  });
+  const removes = (args.remove ?? []).map((attr, i) => {
+    names[`#r${i}`] = attr;
+    return `#r${i}`;
   });
   const conditions = ["attribute_exists(pk)"];
   let impossible = false;
@@ -148,7 +154,9 @@ export async function conditionalUpdate<S extends string>(
         new UpdateCommand({
           TableName: t.tableName,
           Key: args.key,
-          UpdateExpression: `SET ${[...sets, "#version = #version + :one"].join(", ")}`,
+          UpdateExpression:
+            `SET ${[...sets, "#version = #version + :one"].join(", ")}` +
+            (removes.length > 0 ? ` REMOVE ${removes.join(", ")}` : ""),
           ConditionExpression: conditions.join(" AND "),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

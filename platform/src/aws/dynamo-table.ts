@@ -16,9 +16,14 @@ import {
  *   pointer  pk VIDEO#<id> | JOB#<id>   sk ID   (ownerId, sk of the record)
  *   GSI1 (owner's newest first):        gsi1pk OWNER#<owner>#VIDEO | #JOB        gsi1sk <createdAt>#<id>
  *   GSI2 (owner's newest first by status): gsi2pk OWNER#<owner>#VIDEO#<status> | #JOB#<status>  gsi2sk <createdAt>#<id>
+ *   GSI3 (QUEUED jobs of every owner, oldest write first; sparse): gsi3pk QUEUED  gsi3sk <updatedAt>#<id>
+ *        gsi3pk exists only while the job is QUEUED (set and removed in the same UpdateItem as the
+ *        status); gsi3sk may linger on other jobs, which without gsi3pk are not in the index.
  */
 export const GSI_OWNER = "gsi1";
 export const GSI_OWNER_STATUS = "gsi2";
+export const GSI_QUEUED = "gsi3";
+export const QUEUED_INDEX_PK = "QUEUED";
 
 export const ownerPk = (ownerId: string): string => `OWNER#${ownerId}`;
 export const videoSk = (videoId: string): string => `VIDEO#${videoId}`;
@@ -45,7 +50,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"].map((name) => ({
+    AttributeDefinitions: ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"].map((name) => ({
       AttributeName: name,
       AttributeType: "S" as const,
     })),
@@ -53,7 +58,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
       { AttributeName: "pk", KeyType: "HASH" },
       { AttributeName: "sk", KeyType: "RANGE" },
     ],
-    GlobalSecondaryIndexes: [gsi(GSI_OWNER), gsi(GSI_OWNER_STATUS)],
+    GlobalSecondaryIndexes: [gsi(GSI_OWNER), gsi(GSI_OWNER_STATUS), gsi(GSI_QUEUED)],
   };
 }
 

@@ -433,6 +433,106 @@ export function repositoriesContract(name: string, make: () => Promise<Repositor
         const empty = await videos.create(newVideo(owner));
         expect(await jobs.latestForVideo(owner, empty.id)).toBeNull();
       });
+
+      describe("listStaleQueued", () => {
+        // Other tests may share the storage: look only at this test's jobs.
+        const mine = (found: readonly Job[], ids: ReadonlySet<string>) => found.filter((j) => ids.has(j.id));
+        const pause = () => new Promise((r) => setTimeout(r, 3));
+
+        it("lists QUEUED jobs of every owner written before the cutoff, oldest first", async () => {
+          const otherOwner = `user-${randomUUID()}`;
+          const v1 = await videos.create(newVideo(owner));
+          const v2 = await videos.create(newVideo(otherOwner));
+          const q1 = await createJob(v1);
+          await pause();
+          const q2 = await createJob(v2);
+          await pause();
+          const running = await createJob(v1);
+          await jobs.update(running.id, { status: ["QUEUED"] }, { status: "RUNNING", attempts: 1 });
+          const cancelled = await createJob(v2);
+          await jobs.update(cancelled.id, {}, { status: "CANCELLED" });
+          await pause();
+          const q3 = await createJob(v1);
+          await pause();
+          const cutoff = new Date();
+          await pause();
+          const fresh = await createJob(v2);
+          const ids = new Set([q1, q2, q3, running, cancelled, fresh].map((j) => j.id));
+
+          const found = mine(await jobs.listStaleQueued({ updatedBefore: cutoff, limit: 1000 }), ids);
+          expect(found.map((j) => j.id)).toEqual([q1.id, q2.id, q3.id]);
+          expect(found[0]).toEqual(await jobs.findById(q1.id));
+          for (let i = 1; i < found.length; i++)
+            expect(found[i - 1]!.updatedAt.getTime()).toBeLessThanOrEqual(found[i]!.updatedAt.getTime());
+          // The cutoff is exclusive: a job written at exactly that instant is not yet stale.
+          const atQ2 = mine(await jobs.listStaleQueued({ updatedBefore: q2.updatedAt, limit: 1000 }), ids);
+          expect(atQ2.map((j) => j.id)).toEqual([q1.id]);
+          const later = mine(
+            await jobs.listStaleQueued({ updatedBefore: new Date(Date.now() + 60_000), limit: 1000 }),
+            ids,
+          );
+          expect(later.map((j) => j.id)).toEqual([q1.id, q2.id, q3.id, fresh.id]);
+        });
+
+        it("honours the limit, oldest first", async () => {
+          const cutoffBefore = new Date();
+          await pause();
+          const v = await videos.create(newVideo(owner));
+          const made: Job[] = [];
+          for (let i = 0; i < 4; i++) {
+            made.push(await createJob(v));
+            await pause();
+          }
+          const limited = await jobs.listStaleQueued({ updatedBefore: new Date(Date.now() + 60_000), limit: 2 });
+          expect(limited).toHaveLength(2);
+          for (const j of limited) expect(j.status).toBe("QUEUED");
+          expect(limited[0]!.updatedAt.getTime()).toBeLessThanOrEqual(limited[1]!.updatedAt.getTime());
+          // Whatever else is stored, none of it is younger than what the limit cut off.
+          expect(limited[1]!.updatedAt.getTime()).toBeLessThanOrEqual(made[3]!.updatedAt.getTime());
+          expect(await jobs.listStaleQueued({ updatedBefore: cutoffBefore, limit: 1000 })).not.toContainEqual(
+            expect.objectContaining({ videoId: v.id }),
+          );
+          await expectDomainError(jobs.listStaleQueued({ updatedBefore: new Date(), limit: 0 }), "VALIDATION");
+        });
+
+        it("drops a job that leaves QUEUED, re-lists it on retry, and re-sorts it when touched", async () => {
+          const v = await videos.create(newVideo(owner));
+          const a = await createJob(v);
+          await pause();
+          const b = await createJob(v);
+          const ids = new Set([a.id, b.id]);
+          const stale = async () =>
+            mine(await jobs.listStaleQueued({ updatedBefore: new Date(Date.now() + 60_000), limit: 1000 }), ids).map(
+              (j) => j.id,
+            );
+          expect(await stale()).toEqual([a.id, b.id]);
+
+          await pause();
+          // An empty conditional patch ("touch") moves the job behind the others.
+          const touched = await jobs.update(a.id, { status: ["QUEUED"], version: a.version }, {});
+          expect(touched).toMatchObject({ status: "QUEUED", version: a.version + 1 });
+          expect(touched.updatedAt.getTime()).toBeGreaterThan(a.updatedAt.getTime());
+          expect(await stale()).toEqual([b.id, a.id]);
+
+          await jobs.update(a.id, { status: ["QUEUED"] }, { status: "RUNNING", attempts: 1 });
+          expect(await stale()).toEqual([b.id]);
+          await jobs.update(a.id, { status: ["RUNNING"] }, { progress: 0.5 });
+          expect(await stale()).toEqual([b.id]);
+          await jobs.update(a.id, { status: ["RUNNING"] }, { status: "FAILED", finishedAt: new Date() });
+          await jobs.update(b.id, {}, { status: "CANCELLED" });
+          expect(await stale()).toEqual([]);
+
+          await pause();
+          await jobs.update(
+            a.id,
+            { status: ["FAILED", "CANCELLED"] },
+            { status: "QUEUED", error: null, finishedAt: null },
+          );
+          expect(await stale()).toEqual([a.id]);
+          await videos.deleteForOwner(owner, v.id);
+          expect(await stale()).toEqual([]);
+        });
+      });
     });
   });
 }

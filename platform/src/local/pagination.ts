@@ -55,3 +55,9 @@ export function afterClause(after: string | null | undefined): {
     params: [k.createdAt, k.createdAt, k.id],
   };
 }
+
+/** Bounds a batch read that is not a client-facing page (e.g. the reconciler's scan). */
+export function checkLimit(limit: number, max = 1000): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    throw new DomainError("VALIDATION", `limit must be a whole number from 1 to ${max}`, ["limit"]);
+}

@@ -13,7 +13,7 @@ import {
 } from "@vp/schema";
 import type { JobCondition, JobRepository } from "../ports/repositories.js";
 import { type Assignment, date, conditionalUpdate, json, ms, parseJson } from "./conditional-update.js";
-import { afterClause, checkPageSize, toPage } from "./pagination.js";
+import { afterClause, checkLimit, checkPageSize, toPage } from "./pagination.js";
 import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
 import type { SqliteRepositoryOptions } from "./sqlite-video-repository.js";
 
@@ -120,6 +120,14 @@ export class SqliteJobRepository implements JobRepository {
       .prepare("SELECT * FROM jobs WHERE owner_id = ? AND video_id = ? ORDER BY created_at DESC, id DESC LIMIT 1")
       .get(ownerId, videoId) as JobRow | undefined;
     return row === undefined ? null : toJob(row);
+  }
+
+  async listStaleQueued(query: { readonly updatedBefore: Date; readonly limit: number }): Promise<Job[]> {
+    checkLimit(query.limit);
+    const rows = this.db
+      .prepare("SELECT * FROM jobs WHERE status = 'QUEUED' AND updated_at < ? ORDER BY updated_at ASC, id ASC LIMIT ?")
+      .all(query.updatedBefore.getTime(), query.limit) as JobRow[];
+    return rows.map(toJob);
   }
 
   async update(id: string, when: JobCondition, patch: JobPatch): Promise<Job> {

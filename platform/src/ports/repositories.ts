@@ -53,4 +53,11 @@ export interface JobRepository {
   /** The newest job of a video, or null. */
   latestForVideo(ownerId: string, videoId: string): Promise<Job | null>;
   update(id: string, when: JobCondition, patch: JobPatch): Promise<Job>;
+  /**
+   * QUEUED jobs of every owner last written before `updatedBefore`, oldest `updatedAt` first, at
+   * most `limit`. For the reconciler that re-enqueues jobs whose request was lost between the
+   * job write and the enqueue. May lag a moment behind writes (a DynamoDB GSI): callers re-check
+   * with a conditional update.
+   */
+  listStaleQueued(query: { readonly updatedBefore: Date; readonly limit: number }): Promise<Job[]>;
 }

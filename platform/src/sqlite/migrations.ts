@@ -76,4 +76,6 @@ export const PLATFORM_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX events_created ON events (created_at);
     `),
+  // The queued-job reconciler: QUEUED jobs of every owner, oldest write first.
+  (db) => db.exec("CREATE INDEX jobs_status_updated ON jobs (status, updated_at, id)"),
 ];

@@ -42,7 +42,8 @@ const ack: Disposition = { kind: "ack" };
 /**
  * Runs one extraction request end to end: claim the job, stream the archive into the
  * BlobStore, record the outcome, publish every change. Idempotent under redelivery:
- * a message for a finished job only re-publishes its final state.
+ * a message for a finished job only re-publishes its final state. A message for a RUNNING job
+ * re-claims it only when delivered before (its worker died); a first delivery is a duplicate.
  */
 export function createExtractionHandler(deps: ExtractionHandlerDeps) {
   const { platform, engine, logger } = deps;
@@ -69,6 +70,13 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     if (isTerminal(job.status)) {
       // A redelivery after the outcome was recorded: the publish may have been lost with the process.
       await publish(job, video);
+      return ack;
+    }
+    if (job.status === "RUNNING" && message.attempts <= 1) {
+      // A first delivery cannot be a crashed worker's (that message was delivered before): the
+      // reconciler raced the original request, or the queue delivered twice. The running
+      // attempt's own message covers its crash, so this one is dropped without touching the job.
+      logger.info({ ...log, attempt: job.attempts }, "job already running; duplicate request dropped");
       return ack;
     }
     if (job.status === "RUNNING" && job.attempts >= deps.maxAttempts) {
@@ -107,6 +115,12 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       );
     } catch (err) {
       if (isDomainError(err, "STALE_UPDATE")) {
+        // Another delivery of the same job claimed it first: that one runs it, this copy is done.
+        const now = await platform.jobs.findById(job.id);
+        if (now?.status !== "QUEUED") {
+          logger.info(log, "job claimed by another delivery; dropping this one");
+          return ack;
+        }
         logger.info(log, "job changed while claiming; will look again");
         return { kind: "retry", delaySeconds: 1, reason: "claim raced" };
       }
