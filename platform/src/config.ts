@@ -22,6 +22,8 @@ export const configSchema = z.object({
   VP_DATA_DIR: z.string().min(1).default("./data"),
   VP_BACKEND: z.enum(["local", "aws"]).default("local"),
   VP_MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(2 * 1024 ** 3),
+  /** Uploads larger than this get one signed URL per part (multipart, parts up to 64 MiB and this size) instead of a single PUT. */
+  VP_MULTIPART_THRESHOLD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(256 * 1024 ** 2),
   VP_WORKER_CONCURRENCY: int(0, 64).default(availableParallelism()),
   VP_MAX_FRAMES: int(1, 100_000).default(1000),
   VP_JOB_MAX_ATTEMPTS: int(1, 20).default(3),

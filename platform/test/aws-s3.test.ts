@@ -30,8 +30,15 @@ async function freshBucket(): Promise<string> {
 }
 
 // S3 checks expiry with its own clock: this fixture has no advanceTime, so the two expiry tests wait ~2 s.
+const MULTIPART = { thresholdBytes: 6 * 1024 * 1024, partSizeBytes: 5 * 1024 * 1024 };
 blobStoreContract("S3 (s3rver)", async () => ({
-  store: new S3BlobStore({ s3: clients.s3, bucket: await freshBucket() }),
+  store: new S3BlobStore({
+    s3: clients.s3,
+    bucket: await freshBucket(),
+    multipartThresholdBytes: MULTIPART.thresholdBytes,
+    uploadPartSizeBytes: MULTIPART.partSizeBytes,
+  }),
+  multipart: MULTIPART,
   async cleanup() {},
 }));
 

@@ -9,6 +9,8 @@ import { blobStoreContract, bytes, readAll, until } from "../src/contracts/index
 import { createBlobHttpHandler, LocalDiskBlobStore } from "../src/local/index.js";
 
 /** A real HTTP server on port 0 in front of fresh stores, as the API mounts them. */
+const MULTIPART = { thresholdBytes: 200_000, partSizeBytes: 90_000 };
+
 async function startStores(buckets: string[]) {
   const root = await mkdtemp(join(tmpdir(), "vp-blobs-"));
   let now = Date.now();
@@ -22,6 +24,8 @@ async function startStores(buckets: string[]) {
         secret,
         baseUrl: () => base,
         clock: () => now,
+        multipartThresholdBytes: MULTIPART.thresholdBytes,
+        partSizeBytes: MULTIPART.partSizeBytes,
       }),
   );
   const handler = createBlobHttpHandler(stores);
@@ -54,6 +58,7 @@ blobStoreContract("LocalDiskBlobStore over HTTP", async () => {
   return {
     store: s.stores[0]!,
     advanceTime: s.advanceTime,
+    multipart: MULTIPART,
     cleanup: s.cleanup,
   };
 });

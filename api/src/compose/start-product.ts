@@ -75,6 +75,7 @@ export async function startProduct(options: ProductOptions): Promise<RunningProd
             mailFrom: config.VP_MAIL_FROM,
             smtpUrl: config.SMTP_URL,
             jobMaxAttempts: config.VP_JOB_MAX_ATTEMPTS,
+            multipartThresholdBytes: config.VP_MULTIPART_THRESHOLD_BYTES,
           }),
         });
   const { platform } = backend;

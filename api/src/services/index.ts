@@ -24,7 +24,7 @@ export interface Services {
   readonly createVideoUpload: Bound<typeof uploads.createVideoUpload>;
   readonly completeVideoUpload: (
     ownerId: string,
-    input: { readonly videoId: string },
+    input: uploads.CompleteVideoUploadInput,
   ) => ReturnType<typeof uploads.completeVideoUpload>;
   readonly startExtraction: Bound<typeof jobs.startExtraction>;
   readonly cancelJob: Bound<typeof jobs.cancelJob>;

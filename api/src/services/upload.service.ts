@@ -1,5 +1,5 @@
-import { isDomainError, newId, type Job, type Video } from "@vp/schema";
-import type { UploadTarget as PortUploadTarget } from "@vp/platform/ports/index";
+import { isDomainError, newId, type DomainError, type Job, type Video } from "@vp/schema";
+import type { CompletedUpload, UploadTarget as PortUploadTarget } from "@vp/platform/ports/index";
 import { UPLOAD_EXPIRES_IN_SECONDS, type ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
 import { blobKeySegment, normalizeVideoContentType, sanitizeFilename } from "./filename.js";
@@ -24,6 +24,12 @@ export interface CreateVideoUploadResult {
   readonly video: Video | null;
   readonly upload: PortUploadTarget | null;
   readonly userErrors: UserErrorData[];
+}
+
+export interface CompleteVideoUploadInput {
+  readonly videoId: string;
+  /** The parts sent, when the upload target was multipart. */
+  readonly multipart?: CompletedUpload | null;
 }
 
 export interface CompleteVideoUploadResult {
@@ -82,14 +88,18 @@ export async function createVideoUpload(
 
 const VIDEO_ID_FIELD = ["input", "videoId"] as const;
 
+const MULTIPART_FIELD = ["input", "multipart"] as const;
+
 /**
  * Checks the bytes arrived whole, probes them and queues the first extraction. Idempotent:
  * a repeat answers the same video and job (re-queueing a still-QUEUED job, which the queue dedupes).
+ * A multipart upload is assembled first, unless a previous call already did (the blob is there
+ * with the declared size).
  */
 export async function completeVideoUpload(
   deps: ServiceDeps,
   ownerId: string,
-  input: { readonly videoId: string },
+  input: CompleteVideoUploadInput,
   raceRetries = 2,
 ): Promise<CompleteVideoUploadResult> {
   const video = await deps.platform.videos.findForOwner(ownerId, input.videoId);
@@ -106,6 +116,24 @@ export async function completeVideoUpload(
       userErrors: [unreadableVideo(video.rejectionReason, VIDEO_ID_FIELD)],
     };
   if (video.status === "READY") return ensureFirstJob(deps, video, null);
+
+  if (input.multipart) {
+    const existing = await deps.platform.blobs.videos.head(video.blobKey);
+    if (existing === null || existing.sizeBytes !== video.sizeBytes) {
+      try {
+        await deps.platform.blobs.videos.completeUpload(video.blobKey, input.multipart);
+      } catch (e) {
+        const code = isDomainError(e) ? e.code : null;
+        if (code !== "VALIDATION" && code !== "UPLOAD_MISSING" && code !== "SIZE_MISMATCH") throw e;
+        const field = (e as DomainError).field ?? [];
+        return {
+          video,
+          job: null,
+          userErrors: [userError(code, (e as DomainError).message, [...MULTIPART_FIELD, ...field])],
+        };
+      }
+    }
+  }
 
   const head = await deps.platform.blobs.videos.head(video.blobKey);
   if (head === null)

@@ -15,7 +15,7 @@ import { GraphQLRequestError, NetworkError, UserErrorsError } from "./errors.js"
 import { dataOrThrow, executeHttp, type ExecutionResult, type FetchLike } from "./http.js";
 import { guessContentType } from "./content-type.js";
 import { createSubscriptionTransport } from "./subscriptions.js";
-import { downloadToFile, putFile, type ByteProgress } from "./transfer.js";
+import { downloadToFile, putFile, putFileParts, type ByteProgress } from "./transfer.js";
 
 export interface ClientOptions {
   /** The server, e.g. `http://localhost:4000` (a URL ending in `/graphql` works too). */
@@ -63,7 +63,10 @@ export interface Client {
   execute<TResult, TVars>(doc: TypedDocumentNode<TResult, TVars>, variables: TVars): Promise<ExecutionResult<TResult>>;
   /** A subscription over graphql-ws; ends when the server completes it, throws on errors. */
   subscribe<TResult, TVars>(doc: TypedDocumentNode<TResult, TVars>, variables: TVars): AsyncIterableIterator<TResult>;
-  /** createVideoUpload, then streams the file to the signed URL, then completeVideoUpload. userErrors throw UserErrorsError. */
+  /**
+   * createVideoUpload, then streams the file to the signed URL (or, for a multipart target, each part
+   * to its URL, two at a time), then completeVideoUpload. userErrors throw UserErrorsError.
+   */
   uploadVideo(
     file: string,
     options?: UploadOptions,
@@ -125,9 +128,16 @@ export function createClient(options: ClientOptions): Client {
       ).createVideoUpload;
       if (created.userErrors.length || !created.video || !created.upload)
         throw new UserErrorsError("createVideoUpload", created.userErrors, created);
-      await putFile(created.upload, file, size, callbacks);
-      const done = (await request(CompleteVideoUploadDocument, { input: { videoId: created.video.id } }))
-        .completeVideoUpload;
+      const { multipart } = created.upload;
+      // Large files come with one URL per part: sent two at a time, then assembled by completeVideoUpload.
+      const parts = multipart
+        ? await putFileParts(multipart, file, { ...callbacks, concurrency: 2 })
+        : (await putFile(created.upload, file, size, callbacks), null);
+      const input = {
+        videoId: created.video.id,
+        ...(multipart && parts ? { multipart: { uploadId: multipart.uploadId, parts } } : {}),
+      };
+      const done = (await request(CompleteVideoUploadDocument, { input })).completeVideoUpload;
       if (done.userErrors.length || !done.video || !done.job)
         throw new UserErrorsError("completeVideoUpload", done.userErrors, done);
       return { video: done.video, job: done.job };

@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import http from "node:http";
 import https from "node:https";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { httpErrorFrom, NetworkError } from "./errors.js";
 
@@ -38,6 +39,20 @@ export async function putFile(
   sizeBytes: number,
   options: { readonly onProgress?: ByteProgress; readonly signal?: AbortSignal } = {},
 ): Promise<void> {
+  await putFileRange(target, file, { start: 0, sizeBytes }, options);
+}
+
+/**
+ * Streams `sizeBytes` bytes of a file from `start` (one part of a multipart upload, or the whole
+ * file) and answers the ETag header of the reply (null when there is none).
+ */
+export async function putFileRange(
+  target: UploadTargetLike,
+  file: string,
+  range: { readonly start: number; readonly sizeBytes: number },
+  options: { readonly onProgress?: ByteProgress; readonly signal?: AbortSignal } = {},
+): Promise<{ etag: string | null }> {
+  const { sizeBytes } = range;
   const url = new URL(target.url);
   const lib = transport(url);
   if (!lib) throw new NetworkError(`unsupported upload URL scheme ${url.protocol}`);
@@ -54,8 +69,12 @@ export async function putFile(
   });
   let sent = 0;
   options.onProgress?.(0, sizeBytes);
-  const source = createReadStream(file);
-  source.on("data", (chunk) => {
+  // createReadStream's `end` is inclusive, so an empty range cannot be expressed with it.
+  const source =
+    sizeBytes === 0
+      ? Readable.from([])
+      : createReadStream(file, { start: range.start, end: range.start + sizeBytes - 1 });
+  source.on("data", (chunk: Buffer) => {
     sent += chunk.length;
     options.onProgress?.(sent, sizeBytes);
   });
@@ -74,6 +93,62 @@ export async function putFile(
     throw httpErrorFrom(res.statusCode ?? 0, res.statusMessage ?? "", body);
   }
   if (sendError) throw networkError(url, sendError);
+  const etag = res.headers.etag;
+  return { etag: typeof etag === "string" ? etag : null };
+}
+
+export interface FilePart {
+  readonly partNumber: number;
+  readonly url: string;
+  readonly sizeBytes: number;
+}
+
+/**
+ * Sends a file as the parts of a multipart upload, in file order, `concurrency` at a time, with
+ * byte progress summed over all parts. Answers every part's ETag; a part answered without one fails.
+ */
+export async function putFileParts(
+  target: {
+    readonly method: string;
+    readonly headers: UploadTargetLike["headers"];
+    readonly parts: readonly FilePart[];
+  },
+  file: string,
+  options: { readonly onProgress?: ByteProgress; readonly signal?: AbortSignal; readonly concurrency?: number } = {},
+): Promise<Array<{ partNumber: number; etag: string }>> {
+  const total = target.parts.reduce((n, p) => n + p.sizeBytes, 0);
+  const starts: number[] = [];
+  target.parts.reduce((offset, p) => (starts.push(offset), offset + p.sizeBytes), 0);
+  const sentByPart = new Map<number, number>();
+  let sentTotal = 0;
+  options.onProgress?.(0, total);
+  const etags: Array<{ partNumber: number; etag: string }> = new Array(target.parts.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < target.parts.length) {
+      const i = next++;
+      const part = target.parts[i]!;
+      const { etag } = await putFileRange(
+        { url: part.url, method: target.method, headers: target.headers },
+        file,
+        { start: starts[i]!, sizeBytes: part.sizeBytes },
+        {
+          ...(options.signal ? { signal: options.signal } : {}),
+          onProgress: (sent) => {
+            // A retried or restarted part must not count twice: track each part's own bytes.
+            sentTotal += sent - (sentByPart.get(i) ?? 0);
+            sentByPart.set(i, sent);
+            options.onProgress?.(sentTotal, total);
+          },
+        },
+      );
+      if (etag === null) throw new NetworkError(`part ${part.partNumber} was accepted without an ETag`);
+      etags[i] = { partNumber: part.partNumber, etag };
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 2, target.parts.length)) }, worker);
+  await Promise.all(workers);
+  return etags;
 }
 
 /** Streams a URL to a file (written beside it first, then renamed), with byte progress. */

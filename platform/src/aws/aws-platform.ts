@@ -10,6 +10,7 @@ import { DynamoVideoRepository } from "./dynamo-video-repository.js";
 import { createApiEventQueue, createExtractionQueue, createNotificationQueue } from "./queues.js";
 import { RedisEventBus } from "./redis-event-bus.js";
 import { S3BlobStore } from "./s3-blob-store.js";
+import { DEFAULT_PART_SIZE_BYTES } from "../local/local-disk-blob-store.js";
 import { SesMailer } from "./ses-mailer.js";
 import { createSnsJobEventPublisher, createSnsPublisher } from "./sns-publisher.js";
 
@@ -66,7 +67,13 @@ export async function createAwsPlatform(config: Config, options: AwsPlatformOpti
     videos: new DynamoVideoRepository({ doc: clients.documents, tableName }),
     jobs: new DynamoJobRepository({ doc: clients.documents, tableName }),
     blobs: {
-      videos: new S3BlobStore({ s3: clients.s3, bucket: need("VP_S3_VIDEOS_BUCKET") }),
+      videos: new S3BlobStore({
+        s3: clients.s3,
+        bucket: need("VP_S3_VIDEOS_BUCKET"),
+        multipartThresholdBytes: config.VP_MULTIPART_THRESHOLD_BYTES,
+        // Parts are never larger than the threshold (nor, as S3 requires, smaller than 5 MiB).
+        uploadPartSizeBytes: Math.min(DEFAULT_PART_SIZE_BYTES, config.VP_MULTIPART_THRESHOLD_BYTES),
+      }),
       archives: new S3BlobStore({ s3: clients.s3, bucket: need("VP_S3_ARCHIVES_BUCKET") }),
     },
     extractionQueue: createExtractionQueue({

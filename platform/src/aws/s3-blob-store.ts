@@ -5,17 +5,35 @@ import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { pipeline as pipe, Readable, Transform, type TransformCallback } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  UploadPartCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { DomainError, isDomainError } from "@vp/schema";
-import type { BlobInfo, BlobStore, LocalFile, SignedUrl, UploadTarget } from "../ports/blob-store.js";
+import type {
+  BlobInfo,
+  BlobStore,
+  CompletedUpload,
+  LocalFile,
+  SignedUrl,
+  UploadTarget,
+  UploadTargetOptions,
+} from "../ports/blob-store.js";
 import { checkKey } from "../local/blob-keys.js";
+import {
+  checkPartList,
+  DEFAULT_MULTIPART_THRESHOLD_BYTES,
+  DEFAULT_PART_SIZE_BYTES,
+  planParts,
+} from "../local/local-disk-blob-store.js";
 import { contentDisposition } from "../local/blob-http-handler.js";
 
 export interface S3BlobStoreOptions {
@@ -30,6 +48,23 @@ export interface S3BlobStoreOptions {
   readonly queueSize?: number;
   /** Where openAsFile copies blobs. @default os.tmpdir() */
   readonly tempDir?: string;
+  /** Upload targets above this size are multipart (a single PUT is capped at 5 GB). @default 256 MiB */
+  readonly multipartThresholdBytes?: number;
+  /** Part size of multipart upload targets; at least 5 MiB, S3's minimum for all parts but the last. @default 64 MiB */
+  readonly uploadPartSizeBytes?: number;
+}
+
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+/**
+ * S3 does not know how many parts an upload was planned with, nor does it refuse a completion that
+ * leaves parts out: the plan is kept beside the upload, under a prefix no blob key can use (keys
+ * never start with a dot), and removed by complete or abort.
+ */
+const planKey = (uploadId: string): string => `.uploads/${encodeURIComponent(uploadId)}.json`;
+interface UploadPlan {
+  readonly key: string;
+  readonly contentType: string;
+  readonly partSizes: number[];
 }
 
 /** S3 has no "no content type": objects stored without one are marked so head() can say null. */
@@ -79,10 +114,14 @@ class SizeLimit extends Transform {
 export class S3BlobStore implements BlobStore {
   private readonly partSize: number;
   private readonly queueSize: number;
+  private readonly multipartThreshold: number;
+  private readonly uploadPartSize: number;
 
   constructor(private readonly options: S3BlobStoreOptions) {
     this.partSize = Math.max(5 * 1024 * 1024, options.partSize ?? 8 * 1024 * 1024);
     this.queueSize = Math.max(1, options.queueSize ?? 2);
+    this.multipartThreshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
+    this.uploadPartSize = Math.max(MIN_PART_BYTES, options.uploadPartSizeBytes ?? DEFAULT_PART_SIZE_BYTES);
   }
 
   private get bucket(): string {
@@ -101,17 +140,15 @@ export class S3BlobStore implements BlobStore {
       const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
       checkSize(bytes.length, options);
       if (bytes.length <= this.partSize) {
-        await this.options
-          .s3()
-          .send(
-            new PutObjectCommand({
-              Bucket: this.bucket,
-              Key: key,
-              Body: bytes,
-              ContentLength: bytes.length,
-              ...typing,
-            }),
-          );
+        await this.options.s3().send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            Body: bytes,
+            ContentLength: bytes.length,
+            ...typing,
+          }),
+        );
         return info(bytes.length);
       }
       body = Readable.from([bytes]);
@@ -180,28 +217,119 @@ export class S3BlobStore implements BlobStore {
    * A presigned PUT whose signature covers Content-Length and Content-Type: S3 refuses (403)
    * a body of any other size or type, so the declared size is enforced by S3 itself. The client
    * sends the body with Content-Type as given; Content-Length is the body's own length.
+   * Above the multipart threshold: a multipart upload (typed at creation) with one presigned
+   * UploadPart URL per part, each signing its part's Content-Length.
    */
-  async createUploadTarget(
-    key: string,
-    options: { readonly contentType: string; readonly sizeBytes: number; readonly expiresInSeconds: number },
-  ): Promise<UploadTarget> {
+  async createUploadTarget(key: string, options: UploadTargetOptions): Promise<UploadTarget> {
     checkKey(key);
-    const command = new PutObjectCommand({
-      Bucket: this.bucket,
-      Key: key,
-      ContentType: options.contentType,
-      ContentLength: options.sizeBytes,
-    });
-    const url = await getSignedUrl(this.options.s3(), command, {
-      expiresIn: options.expiresInSeconds,
-      signableHeaders: new Set(["content-type", "content-length"]),
-    });
-    return {
-      url,
-      method: "PUT",
-      headers: [{ name: "Content-Type", value: options.contentType }],
-      expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000),
-    };
+    const expiresAt = new Date(Date.now() + options.expiresInSeconds * 1000);
+    const sign = { expiresIn: options.expiresInSeconds, signableHeaders: new Set(["content-type", "content-length"]) };
+    if (options.sizeBytes <= this.multipartThreshold) {
+      const command = new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        ContentType: options.contentType,
+        ContentLength: options.sizeBytes,
+      });
+      const url = await getSignedUrl(this.options.s3(), command, sign);
+      return { url, method: "PUT", headers: [{ name: "Content-Type", value: options.contentType }], expiresAt };
+    }
+
+    const partSizes = planParts(
+      options.sizeBytes,
+      Math.max(MIN_PART_BYTES, options.partSizeBytes ?? this.uploadPartSize),
+    );
+    const s3 = this.options.s3();
+    const created = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType }),
+    );
+    const uploadId = created.UploadId;
+    if (uploadId === undefined) throw new Error("S3 answered CreateMultipartUpload without an UploadId");
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: planKey(uploadId),
+        Body: JSON.stringify({ key, contentType: options.contentType, partSizes } satisfies UploadPlan),
+        ContentType: "application/json",
+      }),
+    );
+    const parts = await Promise.all(
+      partSizes.map(async (sizeBytes, i) => ({
+        partNumber: i + 1,
+        sizeBytes,
+        url: await getSignedUrl(
+          s3,
+          new UploadPartCommand({
+            Bucket: this.bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: i + 1,
+            ContentLength: sizeBytes,
+          }),
+          { expiresIn: options.expiresInSeconds, signableHeaders: new Set(["content-length"]) },
+        ),
+      })),
+    );
+    // Parts carry no type (the upload has it): a Content-Type header is not signed, so none is asked for.
+    return { url: parts[0]!.url, method: "PUT", headers: [], expiresAt, multipart: { uploadId, parts } };
+  }
+
+  private async readPlan(key: string, uploadId: string): Promise<UploadPlan> {
+    let text: string;
+    try {
+      const res = await this.options.s3().send(new GetObjectCommand({ Bucket: this.bucket, Key: planKey(uploadId) }));
+      text = (await res.Body?.transformToString("utf8")) ?? "";
+    } catch (e) {
+      if (isMissing(e)) throw new DomainError("UPLOAD_MISSING", "no such multipart upload", ["uploadId"]);
+      throw e;
+    }
+    const plan = JSON.parse(text) as UploadPlan;
+    if (plan.key !== key) throw new DomainError("UPLOAD_MISSING", `no such multipart upload for ${key}`, ["uploadId"]);
+    return plan;
+  }
+
+  async completeUpload(key: string, upload: CompletedUpload): Promise<BlobInfo> {
+    checkKey(key);
+    const plan = await this.readPlan(key, upload.uploadId);
+    checkPartList(upload.parts, plan.partSizes.length);
+    try {
+      await this.options.s3().send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.bucket,
+          Key: key,
+          UploadId: upload.uploadId,
+          MultipartUpload: { Parts: upload.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+        }),
+      );
+    } catch (e) {
+      const name = (e as { name?: string } | null)?.name;
+      if (name === "NoSuchUpload" || name === "InvalidPart")
+        throw new DomainError("UPLOAD_MISSING", "a part was never uploaded, or its ETag does not match", ["parts"]);
+      if (name === "InvalidPartOrder") throw new DomainError("VALIDATION", "parts are out of order", ["parts"]);
+      if (name === "EntityTooSmall") throw new DomainError("SIZE_MISMATCH", "a part is too small", ["parts"]);
+      throw e;
+    }
+    await this.options.s3().send(new DeleteObjectCommand({ Bucket: this.bucket, Key: planKey(upload.uploadId) }));
+    return { sizeBytes: plan.partSizes.reduce((a, b) => a + b, 0), contentType: plan.contentType };
+  }
+
+  async abortUpload(key: string, uploadId: string): Promise<void> {
+    checkKey(key);
+    try {
+      await this.readPlan(key, uploadId);
+    } catch (e) {
+      if (isDomainError(e, "UPLOAD_MISSING")) return;
+      throw e;
+    }
+    // The plan goes first: from then on completeUpload refuses, whatever S3 still holds.
+    await this.options.s3().send(new DeleteObjectCommand({ Bucket: this.bucket, Key: planKey(uploadId) }));
+    try {
+      await this.options
+        .s3()
+        .send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    } catch (e) {
+      if (!(isMissing(e) || (e as { name?: string } | null)?.name === "NoSuchUpload")) throw e;
+    }
   }
 
   async createDownloadUrl(

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { BlobStore } from "../ports/blob-store.js";
+import type { BlobStore, UploadTarget } from "../ports/blob-store.js";
 import { bytes, expectDomainError, readAll } from "./helpers.js";
 
 export interface BlobStoreFixture {
@@ -11,6 +11,8 @@ export interface BlobStoreFixture {
    * one-second expiry in real time.
    */
   readonly advanceTime?: (seconds: number) => void;
+  /** The multipart threshold and part size the store was built with (kept tiny so tests send small parts). */
+  readonly multipart: { readonly thresholdBytes: number; readonly partSizeBytes: number };
   cleanup(): Promise<void>;
 }
 
@@ -277,6 +279,132 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
         await expire(1);
         expect((await send(target, bytes(10))).status).toBe(403);
         expect(await store.head("up/late.mp4")).toBeNull();
+      });
+    });
+
+    describe("multipart upload target", () => {
+      type Part = NonNullable<UploadTarget["multipart"]>["parts"][number];
+      const sendPart = (t: UploadTarget, part: Part, body: Uint8Array) =>
+        fetch(part.url, {
+          method: t.method,
+          headers: Object.fromEntries(t.headers.map((h) => [h.name, h.value])),
+          body: new Uint8Array(body),
+        });
+      /** Just over the threshold and at least two whole parts and a bit: three parts, the last short. */
+      const size = () => Math.max(fx.multipart.thresholdBytes + 1, 2 * fx.multipart.partSizeBytes + 1);
+      const begin = async (key: string) => {
+        const data = bytes(size(), 11);
+        const target = await store.createUploadTarget(key, {
+          contentType: "video/mp4",
+          sizeBytes: data.length,
+          expiresInSeconds: 300,
+        });
+        const mp = target.multipart;
+        if (mp === undefined) throw new Error("expected a multipart target");
+        let offset = 0;
+        const slices = mp.parts.map((p) => {
+          const slice = data.subarray(offset, offset + p.sizeBytes);
+          offset += p.sizeBytes;
+          return slice;
+        });
+        /** Sends the given parts (all by default) and answers their ETags by part number. */
+        const sendParts = async (which = mp.parts.map((p) => p.partNumber)) => {
+          const etags = new Map<number, string>();
+          for (const n of which) {
+            const res = await sendPart(target, mp.parts[n - 1]!, slices[n - 1]!);
+            expect(res.status, await res.clone().text()).toBeLessThan(300);
+            const etag = res.headers.get("etag");
+            expect(etag).toBeTruthy();
+            etags.set(n, etag!);
+          }
+          return etags;
+        };
+        return { data, target, mp, slices, sendParts };
+      };
+
+      it("keeps single PUT up to the threshold", async () => {
+        const target = await store.createUploadTarget("mp/small.mp4", {
+          contentType: "video/mp4",
+          sizeBytes: fx.multipart.thresholdBytes,
+          expiresInSeconds: 300,
+        });
+        expect(target.multipart).toBeUndefined();
+      });
+
+      it("splits into exact parts, the last taking the remainder, and round-trips once completed", async () => {
+        const { data, target, mp, sendParts } = await begin("mp/u1/video.mp4");
+        expect(mp.parts.map((p) => p.partNumber)).toEqual([1, 2, 3]);
+        expect(mp.parts.map((p) => p.sizeBytes)).toEqual([
+          fx.multipart.partSizeBytes,
+          fx.multipart.partSizeBytes,
+          data.length - 2 * fx.multipart.partSizeBytes,
+        ]);
+        // A single-PUT client sending the whole file to `url` is refused, not half-stored.
+        expect(target.url).toBe(mp.parts[0]!.url);
+        const etags = await sendParts();
+        // Every part is in, but nothing is visible before completion.
+        expect(await store.head("mp/u1/video.mp4")).toBeNull();
+        const info = await store.completeUpload("mp/u1/video.mp4", {
+          uploadId: mp.uploadId,
+          parts: [...etags].map(([partNumber, etag]) => ({ partNumber, etag })),
+        });
+        expect(info).toEqual({ sizeBytes: data.length, contentType: "video/mp4" });
+        expect(await store.head("mp/u1/video.mp4")).toEqual({ sizeBytes: data.length, contentType: "video/mp4" });
+        expect((await readAll(await store.get("mp/u1/video.mp4"))).equals(data)).toBe(true);
+      });
+
+      it("refuses a part of the wrong size at PUT", async () => {
+        const { target, mp, slices } = await begin("mp/wrong.mp4");
+        for (const body of [slices[0]!.subarray(1), Buffer.concat([slices[0]!, Buffer.from("x")])]) {
+          const res = await sendPart(target, mp.parts[0]!, body);
+          expect(res.status).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+        }
+        const whole = await fetch(target.url, {
+          method: target.method,
+          headers: Object.fromEntries(target.headers.map((h) => [h.name, h.value])),
+          body: new Uint8Array(Buffer.concat(slices)),
+        });
+        expect(whole.status).toBeGreaterThanOrEqual(400);
+        expect(await store.head("mp/wrong.mp4")).toBeNull();
+      });
+
+      it("refuses a completion with a missing, extra or out-of-order part, storing nothing", async () => {
+        const { mp, sendParts } = await begin("mp/missing.mp4");
+        const etags = await sendParts();
+        const all = [...etags].map(([partNumber, etag]) => ({ partNumber, etag }));
+        const complete = (parts: typeof all) =>
+          store.completeUpload("mp/missing.mp4", { uploadId: mp.uploadId, parts });
+        await expectDomainError(complete([all[0]!, all[2]!]), "VALIDATION");
+        await expectDomainError(complete(all.slice(0, 2)), "VALIDATION");
+        await expectDomainError(complete([all[1]!, all[0]!, all[2]!]), "VALIDATION");
+        await expectDomainError(complete([...all, { partNumber: 4, etag: all[0]!.etag }]), "VALIDATION");
+        await expectDomainError(
+          store.completeUpload("mp/missing.mp4", { uploadId: "f".repeat(32), parts: all }),
+          "UPLOAD_MISSING",
+        );
+        await expectDomainError(
+          store.completeUpload("mp/other.mp4", { uploadId: mp.uploadId, parts: all }),
+          "UPLOAD_MISSING",
+        );
+        expect(await store.head("mp/missing.mp4")).toBeNull();
+        // The refusals left the upload intact: it still completes.
+        expect((await complete(all)).sizeBytes).toBe(size());
+      });
+
+      it("aborts idempotently, leaving nothing to complete or read", async () => {
+        const { mp, sendParts } = await begin("mp/aborted.mp4");
+        const etags = await sendParts();
+        await store.abortUpload("mp/aborted.mp4", mp.uploadId);
+        await store.abortUpload("mp/aborted.mp4", mp.uploadId);
+        await expectDomainError(
+          store.completeUpload("mp/aborted.mp4", {
+            uploadId: mp.uploadId,
+            parts: [...etags].map(([partNumber, etag]) => ({ partNumber, etag })),
+          }),
+          "UPLOAD_MISSING",
+        );
+        expect(await store.head("mp/aborted.mp4")).toBeNull();
       });
     });
 

@@ -13,6 +13,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_SIGNATURE: 403,
   URL_EXPIRED: 403,
   NOT_FOUND: 404,
+  UPLOAD_MISSING: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
 };
@@ -47,7 +48,8 @@ export function contentDisposition(filename: string): string {
 }
 
 /**
- * Serves the signed URLs of local blob stores: `PUT /blobs/<bucket>/<key>` (upload targets) and
+ * Serves the signed URLs of local blob stores: `PUT /blobs/<bucket>/<key>` (upload targets, and the
+ * parts of multipart ones, which add `uploadId` and `part` to the signed query) and
  * `GET|HEAD /blobs/<bucket>/<key>` (download URLs). Resolves false when the path is not under
  * `/blobs/`, so it can sit in front of other handlers.
  */
@@ -77,14 +79,20 @@ export function createBlobHttpHandler(
       if (req.method === "PUT") {
         const sizeBytes = Number(q.get("size"));
         const contentType = q.get("ct") ?? "";
+        // A part of a multipart upload: its upload id and number are signed too.
+        const uploadId = q.get("uploadId");
+        const partNumber = Number(q.get("part"));
+        const part = uploadId === null ? undefined : { uploadId, partNumber };
         if (
           !Number.isSafeInteger(sizeBytes) ||
+          (part !== undefined && !Number.isSafeInteger(partNumber)) ||
           !verify(
             store.secret,
             uploadFields(store.bucket, key, {
               expires,
               sizeBytes,
               contentType,
+              ...(part !== undefined ? { part } : {}),
             }),
             sig,
           )
@@ -125,17 +133,23 @@ export function createBlobHttpHandler(
         req.once("error", onClose);
         req.pipe(hashing);
         let info;
+        let etag: string;
         try {
-          info = await store.put(key, hashing, {
-            contentType,
-            maxBytes: sizeBytes,
-            expectedBytes: sizeBytes,
-          });
+          if (part !== undefined) {
+            info = await store.putPart(key, part, hashing);
+            etag = info.etag;
+          } else {
+            info = await store.put(key, hashing, {
+              contentType,
+              maxBytes: sizeBytes,
+              expectedBytes: sizeBytes,
+            });
+            etag = `"${md5.digest("hex")}"`;
+          }
         } finally {
           req.unpipe(hashing);
           req.off("close", onClose);
         }
-        const etag = `"${md5.digest("hex")}"`;
         const body = JSON.stringify({ key, sizeBytes: info.sizeBytes, etag });
         res.writeHead(200, {
           ETag: etag,

@@ -1,11 +1,19 @@
-import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DomainError, isDomainError } from "@vp/schema";
-import type { BlobInfo, BlobStore, LocalFile, SignedUrl, UploadTarget } from "../ports/blob-store.js";
+import type {
+  BlobInfo,
+  BlobStore,
+  CompletedUpload,
+  LocalFile,
+  SignedUrl,
+  UploadTarget,
+  UploadTargetOptions,
+} from "../ports/blob-store.js";
 import { checkKey, encodeKeyPath } from "./blob-keys.js";
 import { sign } from "./url-signer.js";
 
@@ -20,6 +28,50 @@ export interface LocalDiskBlobStoreOptions {
   readonly baseUrl: () => string;
   /** Unix milliseconds. @default Date.now */
   readonly clock?: () => number;
+  /** Upload targets above this size are multipart. @default 256 MiB */
+  readonly multipartThresholdBytes?: number;
+  /** Size of every part of a multipart target but the last. @default 64 MiB */
+  readonly partSizeBytes?: number;
+}
+
+const MiB = 1024 * 1024;
+export const DEFAULT_MULTIPART_THRESHOLD_BYTES = 256 * MiB;
+export const DEFAULT_PART_SIZE_BYTES = 64 * MiB;
+export const MAX_PARTS = 10_000;
+
+/**
+ * The sizes of a multipart upload's parts: `partSize` each (raised so there are at most MAX_PARTS),
+ * the last taking the remainder.
+ */
+export function planParts(sizeBytes: number, partSize: number): number[] {
+  const size = Math.max(partSize, Math.ceil(sizeBytes / MAX_PARTS));
+  const sizes: number[] = [];
+  for (let left = sizeBytes; left > 0; left -= size) sizes.push(Math.min(size, left));
+  return sizes;
+}
+
+/** Checks a completion's part list is exactly 1..n in order: what both adapters require. */
+export function checkPartList(parts: CompletedUpload["parts"], expected: number): void {
+  if (parts.length !== expected)
+    throw new DomainError("VALIDATION", `this upload has ${expected} parts, ${parts.length} were listed`, ["parts"]);
+  parts.forEach((p, i) => {
+    if (p.partNumber !== i + 1)
+      throw new DomainError("VALIDATION", `parts must be listed in order from 1: found ${p.partNumber} at ${i + 1}`, [
+        "parts",
+        String(i),
+        "partNumber",
+      ]);
+  });
+}
+
+const UPLOAD_ID = /^[0-9a-f]{32}$/;
+const unquote = (etag: string): string => etag.replace(/"/g, "");
+
+/** What createUploadTarget records of a multipart upload, next to its parts. */
+interface UploadManifest {
+  readonly key: string;
+  readonly contentType: string;
+  readonly partSizes: number[];
 }
 
 interface Sidecar {
@@ -31,6 +83,8 @@ export interface SignedUpload {
   readonly expires: number;
   readonly sizeBytes: number;
   readonly contentType: string;
+  /** Set on the URL of one part of a multipart upload. */
+  readonly part?: { readonly uploadId: string; readonly partNumber: number };
 }
 export interface SignedDownload {
   readonly expires: number;
@@ -53,6 +107,8 @@ export class LocalDiskBlobStore implements BlobStore {
   readonly clock: () => number;
   private readonly root: string;
   private readonly baseUrl: () => string;
+  private readonly multipartThreshold: number;
+  private readonly partSize: number;
 
   constructor(options: LocalDiskBlobStoreOptions) {
     if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(options.bucket))
@@ -62,6 +118,8 @@ export class LocalDiskBlobStore implements BlobStore {
     this.secret = options.secret;
     this.baseUrl = options.baseUrl;
     this.clock = options.clock ?? Date.now;
+    this.multipartThreshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
+    this.partSize = Math.max(1, options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES);
   }
 
   private dataPath(key: string): string {
@@ -73,6 +131,25 @@ export class LocalDiskBlobStore implements BlobStore {
   }
   private tempPath(): string {
     return join(this.root, ".tmp", randomBytes(12).toString("hex"));
+  }
+  /** A multipart upload's parts live in the temp area until completed or aborted. */
+  private uploadDir(uploadId: string): string {
+    if (!UPLOAD_ID.test(uploadId)) throw new DomainError("UPLOAD_MISSING", "no such multipart upload", ["uploadId"]);
+    return join(this.root, ".tmp", "uploads", uploadId);
+  }
+  private async readManifest(key: string, uploadId: string): Promise<UploadManifest> {
+    const dir = this.uploadDir(uploadId);
+    let manifest: UploadManifest;
+    try {
+      manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as UploadManifest;
+    } catch (e) {
+      if (isErrno(e, "ENOENT", "ENOTDIR"))
+        throw new DomainError("UPLOAD_MISSING", "no such multipart upload", ["uploadId"]);
+      throw e;
+    }
+    if (manifest.key !== key)
+      throw new DomainError("UPLOAD_MISSING", `no such multipart upload for ${key}`, ["uploadId"]);
+    return manifest;
   }
 
   async put(
@@ -221,39 +298,158 @@ export class LocalDiskBlobStore implements BlobStore {
     return { path, release: async () => {} };
   }
 
-  async createUploadTarget(
-    key: string,
-    options: {
-      readonly contentType: string;
-      readonly sizeBytes: number;
-      readonly expiresInSeconds: number;
-    },
-  ): Promise<UploadTarget> {
+  async createUploadTarget(key: string, options: UploadTargetOptions): Promise<UploadTarget> {
     checkKey(key);
     if (!Number.isSafeInteger(options.sizeBytes) || options.sizeBytes < 0)
       throw new DomainError("VALIDATION", "sizeBytes must be a whole number of zero or more", ["sizeBytes"]);
     checkHeaderValue(options.contentType, "contentType");
     const expires = this.expiry(options.expiresInSeconds);
-    const sig = sign(
-      this.secret,
-      uploadFields(this.bucket, key, {
-        expires,
-        sizeBytes: options.sizeBytes,
-        contentType: options.contentType,
-      }),
+    const { contentType } = options;
+    const headers = [{ name: "Content-Type", value: contentType }];
+    const expiresAt = new Date(expires * 1000);
+    if (options.sizeBytes <= this.multipartThreshold)
+      return {
+        url: this.signedPutUrl(key, { expires, sizeBytes: options.sizeBytes, contentType }),
+        method: "PUT",
+        headers,
+        expiresAt,
+      };
+
+    const uploadId = randomBytes(16).toString("hex");
+    const partSizes = planParts(options.sizeBytes, Math.max(1, options.partSizeBytes ?? this.partSize));
+    const dir = this.uploadDir(uploadId);
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      join(dir, "manifest.json"),
+      JSON.stringify({ key, contentType, partSizes } satisfies UploadManifest),
     );
+    const parts = partSizes.map((sizeBytes, i) => ({
+      partNumber: i + 1,
+      sizeBytes,
+      url: this.signedPutUrl(key, { expires, sizeBytes, contentType, part: { uploadId, partNumber: i + 1 } }),
+    }));
+    return { url: parts[0]!.url, method: "PUT", headers, expiresAt, multipart: { uploadId, parts } };
+  }
+
+  private signedPutUrl(key: string, signed: SignedUpload): string {
     const q = new URLSearchParams({
-      expires: String(expires),
-      size: String(options.sizeBytes),
-      ct: options.contentType,
-      sig,
+      expires: String(signed.expires),
+      size: String(signed.sizeBytes),
+      ct: signed.contentType,
     });
-    return {
-      url: `${this.baseUrl()}/blobs/${this.bucket}/${encodeKeyPath(key)}?${q}`,
-      method: "PUT",
-      headers: [{ name: "Content-Type", value: options.contentType }],
-      expiresAt: new Date(expires * 1000),
-    };
+    if (signed.part !== undefined) {
+      q.set("uploadId", signed.part.uploadId);
+      q.set("part", String(signed.part.partNumber));
+    }
+    q.set("sig", sign(this.secret, uploadFields(this.bucket, key, signed)));
+    return `${this.baseUrl()}/blobs/${this.bucket}/${encodeKeyPath(key)}?${q}`;
+  }
+
+  /**
+   * Stores one part of a multipart upload (written aside, then renamed, like put) and answers its
+   * ETag, the MD5 of its bytes. Called by the HTTP handler once the part's URL is verified.
+   */
+  async putPart(
+    key: string,
+    part: { readonly uploadId: string; readonly partNumber: number },
+    body: Readable,
+  ): Promise<{ sizeBytes: number; etag: string }> {
+    const manifest = await this.readManifest(key, part.uploadId);
+    const expected = manifest.partSizes[part.partNumber - 1];
+    if (expected === undefined) throw new DomainError("VALIDATION", `no part ${part.partNumber} in this upload`);
+    const dir = this.uploadDir(part.uploadId);
+    const temp = join(dir, `${part.partNumber}.${randomBytes(6).toString("hex")}.partial`);
+    const md5 = createHash("md5");
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        if (size > expected)
+          return cb(new DomainError("SIZE_MISMATCH", `part ${part.partNumber} has more than ${expected} bytes`));
+        md5.update(chunk);
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, counter, createWriteStream(temp, { flags: "wx", flush: true }));
+      if (size !== expected)
+        throw new DomainError("SIZE_MISMATCH", `part ${part.partNumber} has ${size} bytes, expected ${expected}`);
+      const etag = `"${md5.digest("hex")}"`;
+      // The ETag first: a part file without one is never taken as sent.
+      await writeFile(join(dir, `${part.partNumber}.etag`), etag);
+      await rename(temp, join(dir, String(part.partNumber)));
+      return { sizeBytes: size, etag };
+    } catch (e) {
+      await rm(temp, { force: true });
+      if (!body.destroyed) body.destroy();
+      if (isErrno(e, "ENOENT"))
+        throw new DomainError("UPLOAD_MISSING", "the multipart upload was completed or aborted");
+      throw e;
+    }
+  }
+
+  /** Concatenates the parts in order into a temp file, then renames it into place: nothing shows before. */
+  async completeUpload(key: string, upload: CompletedUpload): Promise<BlobInfo> {
+    checkKey(key);
+    const manifest = await this.readManifest(key, upload.uploadId);
+    checkPartList(upload.parts, manifest.partSizes.length);
+    const dir = this.uploadDir(upload.uploadId);
+    for (const [i, p] of upload.parts.entries()) {
+      const expected = manifest.partSizes[i]!;
+      const [s, etag] = await Promise.all([
+        stat(join(dir, String(p.partNumber))).catch(() => null),
+        readFile(join(dir, `${p.partNumber}.etag`), "utf8").catch(() => null),
+      ]);
+      if (s === null || etag === null)
+        throw new DomainError("UPLOAD_MISSING", `part ${p.partNumber} was never uploaded`, ["parts", String(i)]);
+      if (s.size !== expected)
+        throw new DomainError("SIZE_MISMATCH", `part ${p.partNumber} has ${s.size} bytes, expected ${expected}`, [
+          "parts",
+          String(i),
+        ]);
+      if (unquote(etag) !== unquote(p.etag))
+        throw new DomainError("VALIDATION", `part ${p.partNumber}: the ETag does not match the uploaded part`, [
+          "parts",
+          String(i),
+          "etag",
+        ]);
+    }
+    const dest = this.dataPath(key);
+    const temp = this.tempPath();
+    const sizeBytes = manifest.partSizes.reduce((a, b) => a + b, 0);
+    try {
+      const out = createWriteStream(temp, { flags: "wx", flush: true });
+      const parts = upload.parts.map((p) => join(dir, String(p.partNumber)));
+      await pipeline(async function* () {
+        for (const path of parts) yield* createReadStream(path);
+      }, out);
+      await this.writeAtomically(
+        this.metaPath(key),
+        JSON.stringify({ contentType: manifest.contentType } satisfies Sidecar),
+      );
+      await mkdir(dirname(dest), { recursive: true });
+      await rename(temp, dest);
+    } catch (e) {
+      await rm(temp, { force: true });
+      if (isErrno(e, "EISDIR", "ENOTDIR", "EEXIST"))
+        throw new DomainError("CONFLICT", `blob key ${key} collides with another key used as a folder`);
+      throw e;
+    }
+    await rm(dir, { recursive: true, force: true });
+    return { sizeBytes, contentType: manifest.contentType };
+  }
+
+  async abortUpload(key: string, uploadId: string): Promise<void> {
+    checkKey(key);
+    if (!UPLOAD_ID.test(uploadId)) return;
+    try {
+      await this.readManifest(key, uploadId);
+    } catch (e) {
+      // Unknown (or already gone): nothing to drop. Another key's upload is not this call's to drop.
+      if (isDomainError(e, "UPLOAD_MISSING")) return;
+      throw e;
+    }
+    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
   }
 
   async createDownloadUrl(
@@ -305,6 +501,8 @@ export const uploadFields = (bucket: string, key: string, s: SignedUpload): Arra
   s.expires,
   s.sizeBytes,
   s.contentType,
+  // Single-PUT URLs sign exactly the fields they always did.
+  ...(s.part === undefined ? [] : ["PART", s.part.uploadId, s.part.partNumber]),
 ];
 export const downloadFields = (bucket: string, key: string, s: SignedDownload): Array<string | number> => [
   "GET",

@@ -9,7 +9,7 @@ import type { Platform } from "../platform.js";
 import { openDatabase } from "../sqlite/index.js";
 import { createBlobHttpHandler } from "./blob-http-handler.js";
 import { loadOrCreateSigningKeys, LocalIdentityProvider, migrate as migrateIdentity } from "./identity/index.js";
-import { LocalDiskBlobStore } from "./local-disk-blob-store.js";
+import { DEFAULT_PART_SIZE_BYTES, LocalDiskBlobStore } from "./local-disk-blob-store.js";
 import { createLocalJobEventPublisher } from "./local-job-event-publisher.js";
 import { OutboxMailer } from "./outbox-mailer.js";
 import { SqliteEventBus } from "./sqlite-event-bus.js";
@@ -30,6 +30,8 @@ export interface LocalPlatformOptions {
   readonly smtpUrl?: string | undefined;
   /** Attempts a job gets; the queue allows one more delivery so the worker records the failure itself. */
   readonly jobMaxAttempts: number;
+  /** Upload targets above this size are multipart (VP_MULTIPART_THRESHOLD_BYTES). @default 256 MiB */
+  readonly multipartThresholdBytes?: number | undefined;
 }
 
 export interface LocalPlatform extends Platform {
@@ -61,6 +63,13 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
       bucket,
       secret: urlSecret,
       baseUrl: options.publicUrl,
+      // Parts are never larger than the threshold: each would fit a single PUT.
+      ...(options.multipartThresholdBytes !== undefined
+        ? {
+            multipartThresholdBytes: options.multipartThresholdBytes,
+            partSizeBytes: Math.min(DEFAULT_PART_SIZE_BYTES, options.multipartThresholdBytes),
+          }
+        : {}),
     });
   const videosBlobs = blobStore("videos");
   const archivesBlobs = blobStore("archives");

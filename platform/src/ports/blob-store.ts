@@ -7,6 +7,33 @@ export interface UploadTarget {
   /** Headers the client must send with the request (signed ones included). */
   readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
   readonly expiresAt: Date;
+  /**
+   * Present when the size is above the adapter's multipart threshold: send each part with `method`
+   * and `headers` to its own URL (exactly `sizeBytes` bytes each), keep the ETag of every answer, then
+   * call completeUpload. `url` is then the first part's URL, so a client that knows only single PUTs
+   * fails loudly (its whole-file body is refused as the wrong size) rather than storing a partial file.
+   */
+  readonly multipart?: MultipartTarget;
+}
+
+export interface MultipartTarget {
+  readonly uploadId: string;
+  /** In order from 1; every part but the last has the same size, the last takes the remainder. */
+  readonly parts: ReadonlyArray<{ readonly partNumber: number; readonly url: string; readonly sizeBytes: number }>;
+}
+
+export interface CompletedUpload {
+  readonly uploadId: string;
+  /** Every part of the target, in order, with the ETag its PUT answered. */
+  readonly parts: ReadonlyArray<{ readonly partNumber: number; readonly etag: string }>;
+}
+
+export interface UploadTargetOptions {
+  readonly contentType: string;
+  readonly sizeBytes: number;
+  readonly expiresInSeconds: number;
+  /** Overrides the adapter's part size (still subject to its limits). */
+  readonly partSizeBytes?: number;
 }
 
 export interface SignedUrl {
@@ -46,11 +73,19 @@ export interface BlobStore {
   /** Idempotent. */
   delete(key: string): Promise<void>;
   openAsFile(key: string): Promise<LocalFile>;
-  /** A target that accepts exactly `sizeBytes` bytes for `key` until it expires. */
-  createUploadTarget(
-    key: string,
-    options: { readonly contentType: string; readonly sizeBytes: number; readonly expiresInSeconds: number },
-  ): Promise<UploadTarget>;
+  /**
+   * A target that accepts exactly `sizeBytes` bytes for `key` until it expires: one PUT up to the
+   * adapter's multipart threshold, above it one PUT per part (see UploadTarget.multipart).
+   */
+  createUploadTarget(key: string, options: UploadTargetOptions): Promise<UploadTarget>;
+  /**
+   * Assembles a multipart upload into `key` at once (nothing is visible before). Refuses with
+   * VALIDATION (parts missing, extra or out of order, or an unknown ETag), UPLOAD_MISSING (unknown
+   * upload or a part never sent) or SIZE_MISMATCH (a part of the wrong size).
+   */
+  completeUpload(key: string, upload: CompletedUpload): Promise<BlobInfo>;
+  /** Drops a multipart upload's parts. Idempotent. */
+  abortUpload(key: string, uploadId: string): Promise<void>;
   /** A short-lived URL that downloads `key` as `filename`. */
   createDownloadUrl(
     key: string,

@@ -10,7 +10,7 @@ import { TEST_CREDENTIALS, TEST_REGION } from "./servers.js";
  * recomputes the signature of every presigned request from what actually arrived (method, path,
  * query, and the headers named in X-Amz-SignedHeaders, Content-Length included) and answers
  * 403 SignatureDoesNotMatch when it differs. Requests signed with an Authorization header (the
- * SDK's own calls) pass through unchanged.
+ * SDK's own calls) pass through unchanged, except AbortMultipartUpload, which s3rver lacks (below).
  */
 export async function startSigV4Proxy(
   target: string,
@@ -61,6 +61,13 @@ export async function startSigV4Proxy(
         req.resume();
         res.writeHead(403, { "Content-Type": "application/xml", Connection: "close" });
         res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SignatureDoesNotMatch</Code></Error>');
+        return;
+      }
+      // s3rver has no AbortMultipartUpload (it answers 405): answer as S3 does. Its parts stay on
+      // s3rver's disk, which the adapters never read again.
+      if (req.method === "DELETE" && url.searchParams.has("uploadId")) {
+        req.resume();
+        res.writeHead(204).end();
         return;
       }
       const forward = httpRequest(

@@ -1,4 +1,4 @@
-import { Field, ID, InputType } from "type-graphql";
+import { Field, ID, InputType, Int } from "type-graphql";
 import { ExtractionOptionsInput } from "./extraction-options.input.js";
 import { SafeIntScalar } from "./scalars.js";
 
@@ -24,10 +24,34 @@ export class CreateVideoUploadInput {
   extraction?: ExtractionOptionsInput | null;
 }
 
+@InputType("CompletedPart")
+export class CompletedPartInput {
+  @Field(() => Int)
+  partNumber!: number;
+
+  @Field(() => String, { description: "The ETag header the part's upload answered." })
+  etag!: string;
+}
+
+@InputType("CompleteMultipartInput")
+export class CompleteMultipartInput {
+  @Field(() => String)
+  uploadId!: string;
+
+  @Field(() => [CompletedPartInput], { description: "Every part, in order from 1." })
+  parts!: CompletedPartInput[];
+}
+
 @InputType("CompleteVideoUploadInput")
 export class CompleteVideoUploadInput {
   @Field(() => ID)
   videoId!: string;
+
+  @Field(() => CompleteMultipartInput, {
+    nullable: true,
+    description: "Required when the upload target was multipart: the parts sent, to assemble the file.",
+  })
+  multipart?: CompleteMultipartInput | null;
 }
 
 @InputType("StartExtractionInput")

@@ -115,6 +115,16 @@ export class VideoResolver {
           : {
               ...result.upload,
               headers: result.upload.headers.map((h) => ({ ...h })),
+              // The parts are sent with the target's method and headers.
+              multipart:
+                result.upload.multipart === undefined
+                  ? null
+                  : {
+                      uploadId: result.upload.multipart.uploadId,
+                      method: result.upload.method,
+                      headers: result.upload.headers.map((h) => ({ ...h })),
+                      parts: result.upload.multipart.parts.map((p) => ({ ...p })),
+                    },
             },
       userErrors: toUserErrors(result.userErrors),
     };
@@ -137,7 +147,16 @@ export class VideoResolver {
         job: null,
         userErrors: toUserErrors([badIdError(VIDEO_ID_FIELD, "video")]),
       };
-    const result = await ctx.services.completeVideoUpload(owner, { videoId });
+    const { multipart } = input;
+    const result = await ctx.services.completeVideoUpload(owner, {
+      videoId,
+      multipart: multipart
+        ? {
+            uploadId: multipart.uploadId,
+            parts: multipart.parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag })),
+          }
+        : null,
+    });
     return { ...result, userErrors: toUserErrors(result.userErrors) };
   }
 
