@@ -64,18 +64,19 @@ describe("startQueueConsumer", () => {
       name: "work",
       queue,
       concurrency: 1,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: 2,
       waitSeconds: 0.1,
       logger: silent,
       handle: async () => {
         deliveries++;
         // Three visibility timeouts long: without heartbeats the message would be redelivered.
-        await new Promise((r) => setTimeout(r, 3000));
+        // Heartbeats every 2/3 s leave slack for a loaded CI machine.
+        await new Promise((r) => setTimeout(r, 6000));
         return { kind: "ack" };
       },
     });
     const other = await (async () => {
-      await new Promise((r) => setTimeout(r, 2000));
+      await new Promise((r) => setTimeout(r, 4500));
       return queue.receive({ maxMessages: 1, visibilityTimeoutSeconds: 1 });
     })();
     expect(other).toEqual([]);
