@@ -13,3 +13,4 @@ export * from "./user.type.js";
 export * from "./upload-target.type.js";
 export * from "./mutation.inputs.js";
 export * from "./mutation.payloads.js";
+export * from "./list-args.type.js";

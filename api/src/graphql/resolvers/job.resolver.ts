@@ -13,7 +13,7 @@ import {
 } from "@vp/schema/graphql/index";
 import { DateTimeScalar } from "@vp/schema/graphql/scalars";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { basenameWithoutExtension, DOWNLOAD_EXPIRES_IN_SECONDS } from "../../services/index.js";
+import { basenameWithoutExtension, DOWNLOAD_EXPIRES_IN_SECONDS, type UserErrorData } from "../../services/index.js";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { decodeGlobalId } from "../global-id.js";
@@ -25,6 +25,17 @@ export interface ResultView extends JobResult {
 }
 
 const JOB_ID_FIELD = ["input", "jobId"];
+
+/** Runs a mutation on the job a global id names; an id that names no job is a NOT_FOUND userError. */
+async function onJob(
+  globalId: string,
+  run: (jobId: string) => Promise<{ readonly job: Job | null; readonly userErrors: readonly UserErrorData[] }>,
+) {
+  const jobId = decodeGlobalId(globalId, "ExtractionJob");
+  if (jobId === null) return { job: null, userErrors: toUserErrors([badIdError(JOB_ID_FIELD, "job")]) };
+  const result = await run(jobId);
+  return { job: result.job, userErrors: toUserErrors(result.userErrors) };
+}
 
 @Resolver(() => ExtractionJobType)
 export class JobResolver {
@@ -96,14 +107,7 @@ export class JobResolver {
   })
   async cancelJob(@Arg("input", () => CancelJobInput) input: CancelJobInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);
-    const jobId = decodeGlobalId(input.jobId, "ExtractionJob");
-    if (jobId === null)
-      return {
-        job: null,
-        userErrors: toUserErrors([badIdError(JOB_ID_FIELD, "job")]),
-      };
-    const result = await ctx.services.cancelJob(owner, { jobId });
-    return { job: result.job, userErrors: toUserErrors(result.userErrors) };
+    return onJob(input.jobId, (jobId) => ctx.services.cancelJob(owner, { jobId }));
   }
 
   @Authorized()
@@ -112,14 +116,7 @@ export class JobResolver {
   })
   async retryJob(@Arg("input", () => RetryJobInput) input: RetryJobInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);
-    const jobId = decodeGlobalId(input.jobId, "ExtractionJob");
-    if (jobId === null)
-      return {
-        job: null,
-        userErrors: toUserErrors([badIdError(JOB_ID_FIELD, "job")]),
-      };
-    const result = await ctx.services.retryJob(owner, { jobId });
-    return { job: result.job, userErrors: toUserErrors(result.userErrors) };
+    return onJob(input.jobId, (jobId) => ctx.services.retryJob(owner, { jobId }));
   }
 }
 

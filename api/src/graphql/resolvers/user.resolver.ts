@@ -1,14 +1,13 @@
 import { toGlobalId, type Job, type Video } from "@vp/schema";
 import {
   ExtractionJobConnection,
-  JobStatusEnum,
+  JobListArgs,
   UserType,
   VideoConnection,
-  VideoStatusEnum,
+  VideoListArgs,
 } from "@vp/schema/graphql/index";
 import type { Connection } from "@vp/schema/graphql/connection.type";
-import type { JobStatus, VideoStatus } from "@vp/schema";
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { connectionFrom } from "../pagination.js";
@@ -19,8 +18,6 @@ export interface UserView {
   readonly userId: string;
   readonly email: string | null;
 }
-
-export const DEFAULT_PAGE_SIZE = 20;
 
 export const userView = (userId: string, email: string | null): UserView => ({
   id: toGlobalId("User", userId),
@@ -42,14 +39,7 @@ export class UserResolver {
   videos(
     @Root() user: UserView,
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, {
-      defaultValue: DEFAULT_PAGE_SIZE,
-      description: "1..100",
-    })
-    first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("status", () => VideoStatusEnum, { nullable: true })
-    status: VideoStatus | null,
+    @Args(() => VideoListArgs) { first, after, status }: VideoListArgs,
   ): Promise<Connection<Video>> {
     return connectionFrom({ first, after }, (page) => ctx.services.listVideos(user.userId, { ...page, status }));
   }
@@ -60,14 +50,7 @@ export class UserResolver {
   jobs(
     @Root() user: UserView,
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, {
-      defaultValue: DEFAULT_PAGE_SIZE,
-      description: "1..100",
-    })
-    first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("status", () => JobStatusEnum, { nullable: true })
-    status: JobStatus | null,
+    @Args(() => JobListArgs) { first, after, status }: JobListArgs,
   ): Promise<Connection<Job>> {
     return connectionFrom({ first, after }, (page) => ctx.services.listJobs(user.userId, { ...page, status }));
   }

@@ -1,4 +1,4 @@
-import { toGlobalId, type Job, type JobStatus, type Video, type VideoStatus } from "@vp/schema";
+import { toGlobalId, type Job, type Video } from "@vp/schema";
 import {
   CompleteVideoUploadInput,
   CompleteVideoUploadPayload,
@@ -8,19 +8,18 @@ import {
   DeleteVideoPayload,
   ExtractionJobConnection,
   ExtractionJobType,
-  JobStatusEnum,
+  JobListArgs,
   VideoConnection,
-  VideoStatusEnum,
+  VideoListArgs,
   VideoType,
 } from "@vp/schema/graphql/index";
 import type { Connection } from "@vp/schema/graphql/connection.type";
-import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { decodeGlobalId } from "../global-id.js";
 import { connectionFrom } from "../pagination.js";
 import { badIdError, toUserErrors } from "./mutation-results.js";
-import { DEFAULT_PAGE_SIZE } from "./user.resolver.js";
 
 const VIDEO_ID_FIELD = ["input", "videoId"];
 
@@ -37,14 +36,7 @@ export class VideoResolver {
   jobs(
     @Root() video: Video,
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, {
-      defaultValue: DEFAULT_PAGE_SIZE,
-      description: "1..100",
-    })
-    first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("status", () => JobStatusEnum, { nullable: true })
-    status: JobStatus | null,
+    @Args(() => JobListArgs) { first, after, status }: JobListArgs,
   ): Promise<Connection<Job>> {
     return connectionFrom({ first, after }, (page) =>
       ctx.services.listJobs(video.ownerId, {
@@ -80,14 +72,7 @@ export class VideoResolver {
   })
   videos(
     @Ctx() ctx: ApiContext,
-    @Arg("first", () => Int, {
-      defaultValue: DEFAULT_PAGE_SIZE,
-      description: "1..100",
-    })
-    first: number,
-    @Arg("after", () => String, { nullable: true }) after: string | null,
-    @Arg("status", () => VideoStatusEnum, { nullable: true })
-    status: VideoStatus | null,
+    @Args(() => VideoListArgs) { first, after, status }: VideoListArgs,
   ): Promise<Connection<Video>> {
     const owner = viewerId(ctx);
     return connectionFrom({ first, after }, (page) => ctx.services.listVideos(owner, { ...page, status }));
