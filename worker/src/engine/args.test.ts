@@ -62,6 +62,26 @@ describe("buildExtractArgs", () => {
     ]);
   });
 
+  it("our own concat script (seek batches): data: and file: only, no seek of its own", () => {
+    const args = buildExtractArgs(
+      { url: "data:text/plain;base64,AAAA", concat: true, threads: 1 },
+      { filters: ["null"], format: "JPEG", quality: 85, maxFrames: 4, fpsModeFlag: "-fps_mode" },
+    );
+    expect(args.slice(args.indexOf("-protocol_whitelist"), args.indexOf("-map"))).toEqual([
+      "-protocol_whitelist",
+      "file,data",
+      "-threads",
+      "1",
+      "-f",
+      "concat",
+      "-safe",
+      "0",
+      "-copyts",
+      "-i",
+      "data:text/plain;base64,AAAA",
+    ]);
+  });
+
   it("keyframes only, a frame cap, and -vsync for old builds", () => {
     const args = buildExtractArgs(
       { url: "file:/a.mp4", seek: 0, keyframesOnly: true },

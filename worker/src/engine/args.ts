@@ -146,8 +146,10 @@ export const sceneSelect = (threshold: number, minGap: number): string =>
 
 export interface InputSpec {
   readonly url: string;
-  /** Seconds on the file's timeline (ffmpeg adds the container start time itself). */
-  readonly seek: number;
+  /** Seconds on the file's timeline (ffmpeg adds the container start time itself); omitted: from the start. */
+  readonly seek?: number;
+  /** `url` is a `data:` URL holding our own ffconcat script (see seek-batch.ts), whose entries are `file:` URLs. */
+  readonly concat?: boolean;
   /** Decode only this many seconds after `seek`; undefined reads to the end. */
   readonly duration?: number;
   readonly keyframesOnly?: boolean;
@@ -177,11 +179,11 @@ export function buildExtractArgs(input: InputSpec, out: OutputSpec): string[] {
     "info",
     "-xerror",
     "-protocol_whitelist",
-    "file",
+    input.concat ? "file,data" : "file",
     ...(input.threads !== undefined ? ["-threads", String(input.threads)] : []),
     ...(input.keyframesOnly ? ["-skip_frame", "nokey"] : []),
-    "-ss",
-    secs(input.seek),
+    ...(input.concat ? ["-f", "concat", "-safe", "0"] : []),
+    ...(input.seek !== undefined ? ["-ss", secs(input.seek)] : []),
     ...(input.duration !== undefined ? ["-t", secs(input.duration)] : []),
     "-copyts",
     "-i",

@@ -9,14 +9,22 @@ import {
   sceneSelect,
   type OutputSize,
 } from "./args.js";
-import { frameSource, type DecodedFrame } from "./frame-source.js";
+import { frameSource, type DecodedFrame, type RawFrame } from "./frame-source.js";
 import { orderedMerge } from "./ordered.js";
 import { frameCap, targetAt, targetCount, validatePlan, TIME_EPSILON, type Targets } from "./plan.js";
 import { checkFile, probe, toFileUrl } from "./probe.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg, type FfmpegBinaries } from "./resolve-ffmpeg.js";
 import { runCollect } from "./runner.js";
-import { choosePlan, type Plan } from "./strategy.js";
+import { firstTickAt, planSeekBatch } from "./seek-batch.js";
+import {
+  choosePlan,
+  DEFAULT_KEYFRAME_INTERVAL,
+  MAX_SEEKS_PER_PROCESS,
+  periodicKeyframes,
+  planSeekBatches,
+  type Plan,
+} from "./strategy.js";
 import {
   ExtractionError,
   type ExtractRequest,
@@ -44,6 +52,9 @@ interface Ctx {
   readonly cap: number;
   readonly url: string;
   readonly origin: number;
+  readonly seeksPerProcess: number;
+  /** ffmpeg processes started, for the result. */
+  readonly runs: { count: number };
 }
 
 interface PlacedFrame extends DecodedFrame {
@@ -111,6 +122,8 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       cap: frameCap(options, req.limits),
       url: toFileUrl(req.inputPath),
       origin: probed.timeOrigin ?? probed.startTime,
+      seeksPerProcess: Math.max(1, req.limits.seeksPerProcess ?? MAX_SEEKS_PER_PROCESS),
+      runs: { count: 0 },
     };
     const expected = plan.targets ? targetCount(plan.targets) : null;
     const span = plan.range.end - plan.range.start;
@@ -131,7 +144,7 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
     await sink.add("manifest.json", Buffer.from(JSON.stringify(manifest, null, 2)));
     await sink.finish();
     progress.report(1, frames.length, true);
-    return { frameCount: frames.length, strategy: plan.strategy, frames, probe: probed };
+    return { frameCount: frames.length, strategy: plan.strategy, ffmpegRuns: ctx.runs.count, frames, probe: probed };
   } catch (err) {
     const e = classified(err, controller.signal);
     stop(e);
@@ -178,33 +191,46 @@ function estimateFrameBytes(size: OutputSize, format: ExtractionOptions["format"
 function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<PlacedFrame> {
   switch (plan.strategy) {
     case "seek-parallel": {
-      const n = targetCount(plan.targets);
-      const producers = Array.from(
-        { length: n },
-        (_, i) => () => seekOne(ctx, targetAt(plan.targets, i), threadsFor(ctx, ctx.concurrency)),
+      const times = Array.from({ length: targetCount(plan.targets) }, (_, i) => targetAt(plan.targets, i));
+      const batches = planSeekBatches(
+        times,
+        ctx.concurrency,
+        ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL,
+        periodicKeyframes(ctx.probe.keyframeSample),
+        ctx.seeksPerProcess,
       );
-      return placeOnTargets(orderedMerge(producers, ctx.concurrency, 1), plan.targets, ctx);
+      const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
+      const producers = batches.map(
+        ([from, to]) =>
+          () =>
+            seekMany(ctx, times.slice(from, to), threads),
+      );
+      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), plan.targets, ctx);
     }
     case "segmented-decode": {
       const t = plan.targets;
       const running = Math.min(ctx.concurrency, plan.segments.length);
       const producers = plan.segments.map(
         (seg, i) => () =>
-          source(ctx, {
-            seek: seg.start,
-            // The last segment reads a little past the range: the frame answering its last target may lie beyond.
-            duration: seg.end - seg.start + (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
-            threads: threadsFor(ctx, running),
-            filters: [
-              arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
-              ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-            ],
-          }),
+          timed(
+            ctx,
+            source(ctx, {
+              seek: seg.start,
+              // The last segment reads a little past the range: the frame answering its last target may lie beyond.
+              duration: seg.end - seg.start + (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
+              threads: threadsFor(ctx, running),
+              filters: [
+                arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
+                ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+              ],
+            }),
+          ),
       );
       return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, ctx);
     }
     case "keyframes":
       return untargeted(
+        ctx,
         source(ctx, {
           seek: plan.range.start,
           duration: plan.range.end - plan.range.start,
@@ -216,6 +242,7 @@ function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<Pl
     case "scenes": {
       const o = ctx.options;
       return untargeted(
+        ctx,
         source(ctx, {
           seek: plan.range.start,
           duration: plan.range.end - plan.range.start,
@@ -239,18 +266,20 @@ const threadsFor = (ctx: Ctx, running: number): number => Math.max(1, Math.floor
 function source(
   ctx: Ctx,
   s: {
-    seek: number;
+    seek?: number;
+    concatScript?: string;
     duration?: number;
     keyframesOnly?: boolean;
     threads?: number;
     maxFrames?: number;
     filters: string[];
   },
-): AsyncGenerator<DecodedFrame> {
+): AsyncGenerator<RawFrame> {
   const args = buildExtractArgs(
     {
-      url: ctx.url,
-      seek: s.seek,
+      url: s.concatScript ? `data:text/plain;base64,${Buffer.from(s.concatScript).toString("base64")}` : ctx.url,
+      ...(s.concatScript ? { concat: true } : {}),
+      ...(s.seek !== undefined ? { seek: s.seek } : {}),
       ...(s.duration !== undefined ? { duration: s.duration } : {}),
       ...(s.keyframesOnly ? { keyframesOnly: true } : {}),
       ...(s.threads !== undefined ? { threads: s.threads } : {}),
@@ -263,26 +292,90 @@ function source(
       fpsModeFlag: ctx.bins.outdated ? "-vsync" : "-fps_mode",
     },
   );
-  return frameSource({
-    ffmpegPath: ctx.bins.ffmpegPath,
-    args,
-    format: ctx.options.format,
-    timeOrigin: ctx.origin,
-    signal: ctx.signal,
-  });
+  ctx.runs.count++;
+  return frameSource({ ffmpegPath: ctx.bins.ffmpegPath, args, format: ctx.options.format, signal: ctx.signal });
+}
+
+/** ffmpeg's raw time (-copyts, microseconds) on the video's timeline (seconds, microsecond precision). */
+const onTimeline = (ctx: Ctx, micros: number): number => Math.round(micros - ctx.origin * 1e6) / 1e6;
+
+async function* timed(ctx: Ctx, frames: AsyncGenerator<RawFrame>): AsyncGenerator<DecodedFrame> {
+  for await (const f of frames) yield { data: f.data, seconds: onTimeline(ctx, f.micros) };
+}
+
+/** Three frame intervals past a target; a second where frame intervals vary (screen recordings pause for seconds). */
+const outpointMargin = (p: ProbeResult): number =>
+  p.variableFrameRate || !(p.frameRate > 0) ? 1 : Math.max(0.05, 3 / p.frameRate);
+
+/** Where to seek so that ffmpeg keeps exactly the frames at or after t (see firstTickAt). */
+function exactSeek(ctx: Ctx, t: number): number {
+  const tb = ctx.probe.timeBase;
+  // trim rounds the seek to the nearest tick: exact only while a tick is at least 2 µs.
+  if (!tb || tb.den > tb.num * 500_000) return t;
+  const originMicros = Math.round(ctx.origin * 1e6);
+  return Number(firstTickAt(t, originMicros, tb).micros - BigInt(originMicros)) / 1e6;
+}
+
+/** Containers whose seek lands on a true keyframe through an index; elsewhere (MPEG-TS) seeks are per target. */
+const INDEXED_FORMATS = /^(mov,mp4|matroska,webm$)/;
+
+/**
+ * The first frame at or after each of `times` (ascending), from one ffmpeg process (seek-batch.ts).
+ * A target the batch leaves unanswered (no frame within its outpoint margin, e.g. a pause in a
+ * screen recording) or a batch that fails is sought on its own, so the result is always the
+ * single-seek one; a real fault then fails there, classified.
+ */
+async function* seekMany(ctx: Ctx, times: readonly number[], threads: number): AsyncGenerator<DecodedFrame> {
+  const p = ctx.probe;
+  const batch =
+    times.length > 1 && !ctx.bins.outdated && p.timeBase && INDEXED_FORMATS.test(p.formatName)
+      ? planSeekBatch({
+          url: ctx.url,
+          formatName: p.formatName,
+          targets: times,
+          originMicros: Math.round(ctx.origin * 1e6),
+          timeBase: p.timeBase,
+          durationSeconds: p.durationSeconds,
+          marginSeconds: outpointMargin(p),
+        })
+      : null;
+  let next = 0;
+  if (batch) {
+    try {
+      const frames = source(ctx, {
+        concatScript: batch.script,
+        threads,
+        maxFrames: times.length,
+        filters: [batch.select, ...outputFilters(p.width, p.height, ctx.size, ctx.bins.outdated)],
+      });
+      for await (const f of frames) {
+        const at = batch.locate(f.micros);
+        if (!at || at.target < next) continue;
+        for (; next < at.target; next++) yield* seekOne(ctx, times[next] as number, threads);
+        yield { data: f.data, seconds: onTimeline(ctx, at.micros) };
+        next = at.target + 1;
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+    }
+  }
+  for (; next < times.length; next++) yield* seekOne(ctx, times[next] as number, threads);
 }
 
 /** The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops earlier frames). */
 const seekOne = (ctx: Ctx, t: number, threads: number): AsyncGenerator<DecodedFrame> =>
-  source(ctx, {
-    seek: t,
-    threads,
-    maxFrames: 1,
-    filters: outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-  });
+  timed(
+    ctx,
+    source(ctx, {
+      seek: exactSeek(ctx, t),
+      threads,
+      maxFrames: 1,
+      filters: outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+    }),
+  );
 
-async function* untargeted(frames: AsyncGenerator<DecodedFrame>): AsyncGenerator<PlacedFrame> {
-  for await (const f of frames) yield { ...f, requestedSeconds: null };
+async function* untargeted(ctx: Ctx, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
+  for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };
 }
 
 /**

@@ -9,12 +9,16 @@ export interface DecodedFrame {
   readonly seconds: number;
 }
 
+export interface RawFrame {
+  readonly data: Buffer;
+  /** The pts showinfo logged after settb=AVTB: microseconds on ffmpeg's input timeline (-copyts). */
+  readonly micros: number;
+}
+
 export interface FrameSourceSpec {
   readonly ffmpegPath: string;
   readonly args: readonly string[];
   readonly format: ImageFormat;
-  /** Subtracted from ffmpeg's raw times (-copyts) to get times on the video's timeline. */
-  readonly timeOrigin: number;
   readonly signal: AbortSignal;
 }
 
@@ -23,10 +27,10 @@ const SHOWINFO = /Parsed_showinfo_\d+ @ [^\]]+\] n:\s*\d+ pts:\s*(-?\d+)/;
 const isShowinfo = (line: string): boolean => line.includes("Parsed_showinfo_");
 
 /**
- * Runs one ffmpeg extraction and yields its images in order, each paired with the true time that
+ * Runs one ffmpeg extraction and yields its images in order, each paired with the raw time that
  * showinfo logged for it. Pulling drives the pipe: a slow consumer stalls ffmpeg (bounded memory).
  */
-export async function* frameSource(spec: FrameSourceSpec): AsyncGenerator<DecodedFrame> {
+export async function* frameSource(spec: FrameSourceSpec): AsyncGenerator<RawFrame> {
   const times: number[] = [];
   let waiter: (() => void) | null = null;
   const proc = run({
@@ -37,7 +41,7 @@ export async function* frameSource(spec: FrameSourceSpec): AsyncGenerator<Decode
     onStderrLine: (line) => {
       const m = SHOWINFO.exec(line);
       if (!m) return;
-      times.push(Number(m[1]) / 1e6);
+      times.push(Number(m[1]));
       waiter?.();
     },
   });
@@ -65,9 +69,9 @@ export async function* frameSource(spec: FrameSourceSpec): AsyncGenerator<Decode
             await proc.done;
             throw new ExtractionError("INTERNAL", "The decoder produced an image without a timestamp.", true);
           }
-          const seconds = Math.round(((times[delivered] as number) - spec.timeOrigin) * 1e6) / 1e6;
+          const micros = times[delivered] as number;
           delivered++;
-          yield { data: image, seconds };
+          yield { data: image, micros };
         }
       }
     } catch (err) {

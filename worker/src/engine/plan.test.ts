@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractionOptionsSchema, type ExtractionOptionsInput } from "@vp/schema";
 import { targetsOf, validatePlan } from "./plan.js";
-import { choosePlan, periodicKeyframes, planSegments } from "./strategy.js";
+import { choosePlan, periodicKeyframes, planSeekBatches, planSegments } from "./strategy.js";
 import type { ProbeResult } from "./types.js";
 
 const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({
@@ -113,5 +113,42 @@ describe("strategy", () => {
     expect(
       planSegments({ kind: "arithmetic", start: 0, step: 0.5, count: 10 }, { start: 0, end: 5 }, 2, 2, 60),
     ).toEqual([{ firstTarget: 0, start: 0, end: 5 }]);
+  });
+});
+
+describe("seek batches", () => {
+  const every30 = Array.from({ length: 20 }, (_, i) => i * 30);
+  const keyframesEvery8 = periodicKeyframes([0, 8, 16, 24]);
+
+  it("predictable keyframes: one contiguous batch per process, of equal decoding work", () => {
+    // Distances back to the keyframe repeat 0, 6, 4, 2 s: the halves cost the same.
+    expect(planSeekBatches(every30, 2, 8, keyframesEvery8)).toEqual([
+      [0, 10],
+      [10, 20],
+    ]);
+  });
+
+  it("cuts where the work is, not where the count is", () => {
+    // The first target is a long way from its keyframe, the others sit on theirs.
+    const costly = planSeekBatches([7.9, 16, 24, 32, 40, 48], 2, 8, keyframesEvery8);
+    expect(costly).toEqual([
+      [0, 1],
+      [1, 6],
+    ]);
+  });
+
+  it("unpredictable keyframes: twice as many batches, so the first process free takes the next", () => {
+    expect(planSeekBatches(every30, 2, 8, null)).toHaveLength(4);
+  });
+
+  it("never more than the per-process cap in a batch, nor more batches than targets", () => {
+    const many = Array.from({ length: 100 }, (_, i) => i * 5);
+    const batches = planSeekBatches(many, 2, 8, keyframesEvery8, 16);
+    expect(batches.every(([a, b]) => b - a <= 16 && b > a)).toBe(true);
+    expect(batches.flatMap(([a, b]) => Array.from({ length: b - a }, (_, i) => a + i))).toEqual(many.map((_, i) => i));
+    expect(planSeekBatches([1, 2], 4, 8, null)).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTimeBase } from "./seek-batch.js";
 import { UNSAFE_FORMATS } from "./sniff.js";
 import { ExtractionError, type ProbeResult } from "./types.js";
 
@@ -16,6 +17,7 @@ const ffprobeSchema = z.object({
         height: z.number().optional(),
         avg_frame_rate: z.string().optional(),
         r_frame_rate: z.string().optional(),
+        time_base: z.string().optional(),
         start_time: num,
         duration: num,
         nb_frames: num,
@@ -91,6 +93,7 @@ export function normalizeProbe(raw: unknown): ProbeResult {
     keyTimes.length >= 2 ? ((keyTimes.at(-1) as number) - (keyTimes[0] as number)) / (keyTimes.length - 1) : null;
   const pts = vPackets.map((p) => p.pts_time as number).sort((a, b) => a - b);
   const nbFrames = finite(video.nb_frames);
+  const timeBase = parseTimeBase(video.time_base);
 
   return {
     durationSeconds: duration,
@@ -102,6 +105,7 @@ export function normalizeProbe(raw: unknown): ProbeResult {
     hasAudio: streams.some((s) => s.codec_type === "audio"),
     formatName,
     startTime,
+    ...(timeBase ? { timeBase } : {}),
     keyframeIntervalSeconds,
     variableFrameRate: isVariable(pts),
     timeOrigin: finite(format?.start_time) ?? startTime,

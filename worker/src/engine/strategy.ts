@@ -110,3 +110,47 @@ export function periodicKeyframes(sample: readonly number[] | undefined): ((t: n
   if (!regular) return null;
   return (t) => (t <= first ? first : first + Math.floor((t - first) / period + 1e-9) * period);
 }
+
+/** Seeks sharing one ffmpeg process at most: start-up is paid once per batch, and batches still balance across cores. */
+export const MAX_SEEKS_PER_PROCESS = 16;
+/** Opening the input again and seeking, in seconds of decoding it is worth (a concat entry). */
+export const SEEK_ENTRY_COST_SECONDS = 0.1;
+
+/**
+ * Cuts ascending target times into contiguous batches (index ranges [from, to)) of about equal
+ * decoding work: a target costs the distance back to its keyframe when keyframes are predictable,
+ * half a keyframe interval otherwise. With predictable costs, one batch per process and round;
+ * without, twice as many batches, so whichever process finishes first takes the next.
+ */
+export function planSeekBatches(
+  times: readonly number[],
+  concurrency: number,
+  gop: number,
+  keyframeBefore: ((t: number) => number) | null,
+  maxPerBatch = MAX_SEEKS_PER_PROCESS,
+): [number, number][] {
+  const n = times.length;
+  if (n === 0) return [];
+  const rounds = Math.ceil(n / (concurrency * maxPerBatch));
+  const wanted = concurrency * rounds * (keyframeBefore ? 1 : 2);
+  const count = Math.max(1, Math.min(n, wanted));
+  const costs = times.map(
+    (t) => SEEK_ENTRY_COST_SECONDS + (keyframeBefore ? Math.max(0, t - keyframeBefore(t)) : gop / 2),
+  );
+  const total = costs.reduce((a, b) => a + b, 0);
+  const batches: [number, number][] = [];
+  let from = 0;
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += costs[i] as number;
+    const left = count - batches.length - 1; // batches still to open after this one
+    const mustCut = n - (i + 1) === left; // exactly one target left for each
+    const full = i + 1 - from >= maxPerBatch;
+    if (left > 0 && i + 1 < n && (mustCut || full || acc >= (total * (batches.length + 1)) / count - 1e-9)) {
+      batches.push([from, i + 1]);
+      from = i + 1;
+    }
+  }
+  batches.push([from, n]);
+  return batches;
+}

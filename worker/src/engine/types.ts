@@ -15,6 +15,8 @@ export interface ProbeResult extends VideoMetadata {
    * manifests are relative to it. Absent in probes made elsewhere: then `startTime` is used.
    */
   readonly timeOrigin?: number;
+  /** The video stream's time base: its timestamps are whole multiples of num/den seconds. */
+  readonly timeBase?: { readonly num: number; readonly den: number };
   /** Keyframe times seen in the first minute (seconds, timeline of the options); lets segments start on keyframes. */
   readonly keyframeSample?: readonly number[];
 }
@@ -50,6 +52,8 @@ export interface ExtractRequest {
     readonly timeoutSeconds: number;
     /** ffmpeg processes run at once; default: available cores. */
     readonly concurrency?: number;
+    /** Accurate seeks one ffmpeg process answers at most (1: a process per target); default 16. */
+    readonly seeksPerProcess?: number;
   };
 }
 
@@ -57,6 +61,8 @@ export interface ExtractResult {
   readonly frameCount: number;
   /** Which strategy the engine chose, recorded in the job result. */
   readonly strategy: string;
+  /** ffmpeg processes the extraction started (not counting probes). */
+  readonly ffmpegRuns: number;
   readonly frames: readonly ManifestFrame[];
   readonly probe: ProbeResult;
 }

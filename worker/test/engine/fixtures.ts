@@ -60,6 +60,22 @@ const RECIPES: Record<string, string[]> = {
     "-pix_fmt",
     "yuv444p",
   ],
+  // A recording that pauses: 30 fps for 1 s, nothing for 2 s, then 30 fps again (screen recorders do this).
+  "gappy.mp4": [
+    "-f",
+    "lavfi",
+    "-t",
+    "2",
+    "-i",
+    "testsrc2=size=320x240:rate=30",
+    "-vf",
+    "setpts='if(lt(N,30),N/30,3+(N-30)/30)/TB'",
+    "-fps_mode",
+    "vfr",
+    ...X264,
+    "-g",
+    "30",
+  ],
   "audio.m4a": ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac"],
   // Short (1 s) with an audio track.
   "short.mp4": [...TESTSRC, "-f", "lavfi", "-i", "sine=d=1", "-t", "1", ...X264, "-c:a", "aac", "-shortest"],
@@ -68,6 +84,8 @@ const RECIPES: Record<string, string[]> = {
 const DERIVED: Record<string, { from: string; args: string[] }> = {
   // Display matrix asking for a quarter turn (ffmpeg 5.1 reads the rotate tag into it).
   "rotated.mp4": { from: "cfr.mp4", args: ["-c", "copy", "-metadata:s:v", "rotate=90"] },
+  // The same stream in Matroska (1/1000 s time base: frame times rounded to the millisecond).
+  "cfr.mkv": { from: "cfr.mp4", args: ["-c", "copy"] },
 };
 
 export async function fixture(name: string): Promise<string> {
