@@ -16,6 +16,7 @@ import { checkFile, probe, toFileUrl } from "./probe.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg, type FfmpegBinaries } from "./resolve-ffmpeg.js";
 import { runCollect } from "./runner.js";
+import { planDecodeSpans, type DecodeSpans } from "./decode-spans.js";
 import { firstTickAt, planSeekBatch } from "./seek-batch.js";
 import {
   choosePlan,
@@ -24,6 +25,7 @@ import {
   periodicKeyframes,
   planSeekBatches,
   type Plan,
+  type Segment,
 } from "./strategy.js";
 import {
   ExtractionError,
@@ -210,21 +212,24 @@ function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<Pl
     case "segmented-decode": {
       const t = plan.targets;
       const running = Math.min(ctx.concurrency, plan.segments.length);
+      const spans = keyframeSpans(ctx, t, plan.segments);
       const producers = plan.segments.map(
         (seg, i) => () =>
-          timed(
-            ctx,
-            source(ctx, {
-              seek: seg.start,
-              // The last segment reads a little past the range: the frame answering its last target may lie beyond.
-              duration: seg.end - seg.start + (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
-              threads: threadsFor(ctx, running),
-              filters: [
-                arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
-                ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-              ],
-            }),
-          ),
+          spans
+            ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
+            : timed(
+                ctx,
+                source(ctx, {
+                  seek: seg.start,
+                  // The last segment reads a little past the range: the frame answering its last target may lie beyond.
+                  duration: seg.end - seg.start + (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
+                  threads: threadsFor(ctx, running),
+                  filters: [
+                    arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
+                    ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+                  ],
+                }),
+              ),
       );
       return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, ctx);
     }
@@ -316,6 +321,107 @@ function exactSeek(ctx: Ctx, t: number): number {
   return Number(firstTickAt(t, originMicros, tb).micros - BigInt(originMicros)) / 1e6;
 }
 
+interface Span {
+  readonly firstIndex: number;
+  readonly lastIndex: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** Decoding a span costs a file open and a seek, worth this many seconds of decoding. */
+const SPAN_COST_SECONDS = 0.25;
+
+/**
+ * Each segment's targets grouped by the keyframe interval they fall in (decode-spans.ts), when
+ * keyframes are predictable and skipping each interval's tail saves real work; otherwise null and
+ * segments decode straight through.
+ */
+interface SegmentSpans {
+  readonly spans: readonly Span[];
+  readonly plan: DecodeSpans;
+}
+
+function keyframeSpans(
+  ctx: Ctx,
+  t: Targets & { kind: "arithmetic" },
+  segments: readonly Segment[],
+): SegmentSpans[] | null {
+  const p = ctx.probe;
+  const keyframeBefore = periodicKeyframes(p.keyframeSample);
+  const period = p.keyframeIntervalSeconds;
+  if (!keyframeBefore || !period || p.variableFrameRate || !batchable(ctx)) return null;
+  const margin = outpointMargin(p);
+  let saved = 0;
+  const all = segments.map((seg, i): SegmentSpans | null => {
+    const end = segments[i + 1]?.firstTarget ?? t.count;
+    const spans: Span[] = [];
+    for (let j = seg.firstTarget; j < end; j++) {
+      const time = targetAt(t, j);
+      const open = spans.at(-1);
+      if (open && keyframeBefore(time) === keyframeBefore(open.first))
+        spans[spans.length - 1] = { ...open, lastIndex: j, last: time };
+      else spans.push({ firstIndex: j, lastIndex: j, first: time, last: time });
+    }
+    for (const s of spans) saved += keyframeBefore(s.last) + period - (s.last + margin) - SPAN_COST_SECONDS;
+    const plan = planDecodeSpans({
+      url: ctx.url,
+      formatName: p.formatName,
+      originMicros: Math.round(ctx.origin * 1e6),
+      timeBase: p.timeBase as NonNullable<ProbeResult["timeBase"]>,
+      durationSeconds: p.durationSeconds,
+      marginSeconds: margin,
+      start: t.start,
+      step: t.step,
+      spans,
+    });
+    return plan ? { spans, plan } : null;
+  });
+  const ready = all.filter((s): s is SegmentSpans => s !== null);
+  return ready.length === all.length && saved > 0.05 * (t.count * t.step) ? ready : null;
+}
+
+/**
+ * One segment's frames from its keyframe spans, in one ffmpeg process. A span whose last target got
+ * no frame within the margin (the stream changed after the probed minute) has its remaining
+ * targets sought one by one, so the answer is always the single-pass one.
+ */
+async function* spanFrames(
+  ctx: Ctx,
+  t: Targets & { kind: "arithmetic" },
+  { spans, plan }: SegmentSpans,
+  threads: number,
+): AsyncGenerator<DecodedFrame> {
+  const p = ctx.probe;
+  let current = 0;
+  let reached = -Infinity;
+  async function* finish(span: Span): AsyncGenerator<DecodedFrame> {
+    if (reached >= span.last - TIME_EPSILON) return;
+    for (let j = span.firstIndex; j <= span.lastIndex; j++) {
+      const time = targetAt(t, j);
+      if (time > reached + TIME_EPSILON) yield* seekOne(ctx, time, threads);
+    }
+  }
+  const frames = source(ctx, {
+    concatScript: plan.script,
+    threads,
+    filters: [plan.select, ...outputFilters(p.width, p.height, ctx.size, ctx.bins.outdated)],
+  });
+  for await (const f of frames) {
+    const at = plan.locate(f.micros);
+    if (!at || at.span < current) continue;
+    for (; current < at.span; current++, reached = -Infinity) yield* finish(spans[current] as Span);
+    const seconds = onTimeline(ctx, at.micros);
+    reached = Math.max(reached, seconds);
+    yield { data: f.data, seconds };
+  }
+  for (; current < spans.length; current++, reached = -Infinity) yield* finish(spans[current] as Span);
+}
+
+const batchable = (ctx: Ctx): boolean => {
+  const tb = ctx.probe.timeBase;
+  return !ctx.bins.outdated && tb !== undefined && tb.den <= tb.num * 1e6 && INDEXED_FORMATS.test(ctx.probe.formatName);
+};
+
 /** Containers whose seek lands on a true keyframe through an index; elsewhere (MPEG-TS) seeks are per target. */
 const INDEXED_FORMATS = /^(mov,mp4|matroska,webm$)/;
 
@@ -328,7 +434,7 @@ const INDEXED_FORMATS = /^(mov,mp4|matroska,webm$)/;
 async function* seekMany(ctx: Ctx, times: readonly number[], threads: number): AsyncGenerator<DecodedFrame> {
   const p = ctx.probe;
   const batch =
-    times.length > 1 && !ctx.bins.outdated && p.timeBase && INDEXED_FORMATS.test(p.formatName)
+    times.length > 1 && p.timeBase && batchable(ctx)
       ? planSeekBatch({
           url: ctx.url,
           formatName: p.formatName,

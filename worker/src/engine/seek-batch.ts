@@ -1,4 +1,5 @@
 import { num } from "./args.js";
+import { ceilDiv, concatEntry, MAX_SPACING_SECONDS, MICROS, roundDiv, us } from "./concat-script.js";
 
 /**
  * Many accurate seeks in one ffmpeg process, with the memory of one.
@@ -55,10 +56,6 @@ export interface SeekBatch {
   locate(rawMicros: number): LocatedFrame | null;
 }
 
-/** ffmpeg drops timestamps that jump by more than 30 hours (-dts_error_threshold); stay well below. */
-const MAX_SPACING_SECONDS = 50_000;
-const MICROS = 1_000_000n;
-
 /**
  * Null when the input cannot be batched exactly (no usable time base, a time base finer than a
  * microsecond, or a video too long for the spacing): the caller seeks target by target instead.
@@ -85,20 +82,13 @@ export function planSeekBatch(b: SeekBatchInput): SeekBatch | null {
     return { inpoint, outpoint: inpoint + marginMicros, entryStart, shiftTicks };
   });
 
-  const file = `file ${quote(b.url)}\noption format_whitelist ${quote(b.formatName)}\n`;
   const lines = ["ffconcat version 1.0"];
   // Lead-in: the first target's keyframe alone, never selected (its nearest spacing multiple is 0).
   const first = entries[0] as (typeof entries)[number];
-  lines.push(
-    file + `inpoint ${us(first.inpoint)}\noutpoint ${us(first.inpoint + 1n)}\nduration ${us(first.entryStart)}`,
-  );
+  lines.push(concatEntry(b.url, b.formatName, first.inpoint, first.inpoint + 1n, first.entryStart));
   entries.forEach((e, i) => {
     const next = entries[i + 1];
-    lines.push(
-      file +
-        `inpoint ${us(e.inpoint)}\noutpoint ${us(e.outpoint)}` +
-        (next ? `\nduration ${us(next.entryStart - e.entryStart)}` : ""),
-    );
+    lines.push(concatEntry(b.url, b.formatName, e.inpoint, e.outpoint, next ? next.entryStart - e.entryStart : null));
   });
 
   const d = num(Number(spacing));
@@ -143,27 +133,3 @@ export function parseTimeBase(s: string | undefined): TimeBase | undefined {
   const tb = { num: Number(m[1]), den: Number(m[2]) };
   return tb.num > 0 && tb.den > 0 ? tb : undefined;
 }
-
-/** ffconcat quoting: inside single quotes nothing is special, so a quote is closed, escaped and reopened. */
-const quote = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
-
-/** Microseconds as the seconds ffmpeg's time parser reads exactly. */
-const us = (m: bigint): string => {
-  const neg = m < 0n;
-  const a = neg ? -m : m;
-  return `${neg ? "-" : ""}${a / MICROS}.${String(a % MICROS).padStart(6, "0")}`;
-};
-
-const ceilDiv = (a: bigint, b: bigint): bigint => {
-  const q = a / b;
-  return q * b < a ? q + 1n : q;
-};
-
-const floorDiv = (a: bigint, b: bigint): bigint => {
-  const q = a / b;
-  return q * b > a ? q - 1n : q;
-};
-
-/** Nearest, halves away from zero: av_rescale_q's rounding. */
-const roundDiv = (a: bigint, b: bigint): bigint =>
-  a < 0n ? -floorDiv(-a * 2n + b, 2n * b) : floorDiv(a * 2n + b, 2n * b);

@@ -76,6 +76,8 @@ const RECIPES: Record<string, string[]> = {
     "-g",
     "30",
   ],
+  // 12 s with a keyframe every 4 s: dense sampling leaves the tail of each keyframe interval undecoded.
+  "gop4.mp4": [...TESTSRC, "-t", "12", ...X264, "-g", "120", "-bf", "2"],
   "audio.m4a": ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac"],
   // Short (1 s) with an audio track.
   "short.mp4": [...TESTSRC, "-f", "lavfi", "-i", "sine=d=1", "-t", "1", ...X264, "-c:a", "aac", "-shortest"],
