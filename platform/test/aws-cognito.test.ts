@@ -19,15 +19,13 @@ afterAll(async () => {
 
 /** A fresh pool per harness, set up as infra/ declares it: email usernames, codes by email. */
 async function freshPool(): Promise<{ userPoolId: string; clientId: string }> {
-  const pool = await clients
-    .cognito()
-    .send(
-      new CreateUserPoolCommand({
-        PoolName: randomName("vp-test"),
-        UsernameAttributes: ["email"],
-        AutoVerifiedAttributes: ["email"],
-      }),
-    );
+  const pool = await clients.cognito().send(
+    new CreateUserPoolCommand({
+      PoolName: randomName("vp-test"),
+      UsernameAttributes: ["email"],
+      AutoVerifiedAttributes: ["email"],
+    }),
+  );
   const userPoolId = pool.UserPool!.Id!;
   const client = await clients.cognito().send(
     new CreateUserPoolClientCommand({

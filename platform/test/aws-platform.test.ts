@@ -46,15 +46,13 @@ describe.skipIf(!available)("createAwsPlatform", () => {
       .cognito()
       .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
     const poolId = pool.UserPool!.Id!;
-    const app = await clients
-      .cognito()
-      .send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "api",
-          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        }),
-      );
+    const app = await clients.cognito().send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: "api",
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
+    );
     const config = loadConfig({
       VP_BACKEND: "aws",
       AWS_REGION: "us-east-1",

@@ -159,7 +159,7 @@ describe("outputSize", () => {
 describe("select expressions", () => {
   it("arithmetic targets: the first frame at or after each A + k*I", () => {
     expect(arithmeticSelect(1.5, 0.25, 4, 10)).toBe(
-      "select='if(isnan(prev_t),gte(floor((t-1.5+0.0000001)/0.25),4),gt(floor((t-1.5+0.0000001)/0.25),floor((prev_t-1.5+0.0000001)/0.25))*gte(floor((t-1.5+0.0000001)/0.25),4)*lt(floor((prev_t-1.5+0.0000001)/0.25),9))'",
+      "select='if(isnan(prev_t),gte(floor((t-1.5+0.000001)/0.25),4),gt(floor((t-1.5+0.000001)/0.25),floor((prev_t-1.5+0.000001)/0.25))*gte(floor((t-1.5+0.000001)/0.25),4)*lt(floor((prev_t-1.5+0.000001)/0.25),9))'",
     );
   });
   it("scenes: first frame, then cuts above the threshold at least the gap apart", () => {

@@ -4,6 +4,7 @@ import {
   arithmeticSelect,
   buildExtractArgs,
   FILE_EXTENSIONS,
+  num,
   outputFilters,
   outputSize,
   sceneSelect,
@@ -220,9 +221,12 @@ function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<Pl
             : timed(
                 ctx,
                 source(ctx, {
-                  seek: seg.start,
+                  ...earlySeek(ctx, seg.start),
                   // The last segment reads a little past the range: the frame answering its last target may lie beyond.
-                  duration: seg.end - seg.start + (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
+                  duration:
+                    seg.end -
+                    (earlySeek(ctx, seg.start).seek ?? 0) +
+                    (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
                   threads: threadsFor(ctx, running),
                   filters: [
                     arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
@@ -468,17 +472,42 @@ async function* seekMany(ctx: Ctx, times: readonly number[], threads: number): A
   for (; next < times.length; next++) yield* seekOne(ctx, times[next] as number, threads);
 }
 
-/** The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops earlier frames). */
-const seekOne = (ctx: Ctx, t: number, threads: number): AsyncGenerator<DecodedFrame> =>
-  timed(
+/**
+ * Seconds to start decoding before a target in containers without a seek index (MPEG-TS, MPEG-PS,
+ * raw streams): their seek lands on any frame, and the decoder drops frames until the next
+ * keyframe, which may lie past the target. Starting two keyframe intervals early puts one before it.
+ */
+function preroll(ctx: Ctx): number {
+  if (INDEXED_FORMATS.test(ctx.probe.formatName)) return 0;
+  return 2 * (ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL * 2) + 1;
+}
+
+/** Where to seek for t: t itself with a seek index; otherwise the preroll earlier, or no seek at all near the start (a seek there can skip the first keyframe). */
+function earlySeek(ctx: Ctx, t: number): { seek?: number } {
+  const early = preroll(ctx);
+  if (early === 0) return { seek: t };
+  return t - early > 0 ? { seek: t - early } : {};
+}
+
+/**
+ * The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops
+ * earlier frames); without a seek index, a seek before t and a select at t.
+ */
+function seekOne(ctx: Ctx, t: number, threads: number): AsyncGenerator<DecodedFrame> {
+  const seek = exactSeek(ctx, t);
+  const early = preroll(ctx);
+  const filters = outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated);
+  return timed(
     ctx,
     source(ctx, {
-      seek: exactSeek(ctx, t),
+      ...earlySeek(ctx, seek),
       threads,
       maxFrames: 1,
-      filters: outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+      // Raw times (-copyts); half a microsecond of slack, as `seek` is the frame's time rounded up.
+      filters: early > 0 ? [`select='gte(t,${num(ctx.origin + seek - 5e-7)})'`, ...filters] : filters,
     }),
   );
+}
 
 async function* untargeted(ctx: Ctx, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
   for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };

@@ -1,8 +1,8 @@
 import type { ExtractionOptions, FieldProblem } from "@vp/schema";
 import type { PlanValidation, ProbeResult } from "./types.js";
 
-/** Tolerance when comparing a frame's time with a requested time: below any real time base (1/90000 s). */
-export const TIME_EPSILON = 1e-7;
+/** Tolerance when comparing a frame's time with a requested time: times are microseconds (rounded), and below any real time base (1/90000 s). */
+export const TIME_EPSILON = 1e-6;
 /** A requested end may overshoot the probed duration by this much (container rounding). */
 const DURATION_SLACK = 0.05;
 

@@ -202,6 +202,25 @@ describe("extract: modes", () => {
   });
 });
 
+describe("extract: a container without a seek index (MPEG-TS, starting at 1.47 s)", () => {
+  it.each<[ExtractionOptionsInput, string]>([
+    [{ mode: "TIMESTAMPS", timestamps: [0.5, 2.5, 3.01, 4.5] }, "seek-parallel"],
+    [{ mode: "INTERVAL", intervalSeconds: 0.5 }, "segmented-decode"],
+  ])("%j: still the first frame at or after each time", async (opts, strategy) => {
+    const file = await fixture("cfr.ts");
+    const { timeOrigin } = await probe(file);
+    expect(timeOrigin).toBeCloseTo(1.466667, 5);
+    const { result, manifest } = await run(file, opts);
+    expect(result.strategy).toBe(strategy);
+    const pts = (await framePts(file)).map((p) => p - (timeOrigin as number));
+    for (const f of manifest.frames)
+      expect(f.timestampSeconds).toBeCloseTo(expectedFrame(pts, f.requestedSeconds as number), 5);
+    expect(manifest.frames.map((f) => f.timestampSeconds).slice(0, 3)).toEqual(
+      strategy === "seek-parallel" ? [0.5, 2.5, 3.033333] : [0, 0.5, 1],
+    );
+  });
+});
+
 describe("extract: formats and sizes", () => {
   it.each([
     ["JPEG", "mjpeg", ".jpg"],

@@ -88,6 +88,8 @@ const DERIVED: Record<string, { from: string; args: string[] }> = {
   "rotated.mp4": { from: "cfr.mp4", args: ["-c", "copy", "-metadata:s:v", "rotate=90"] },
   // The same stream in Matroska (1/1000 s time base: frame times rounded to the millisecond).
   "cfr.mkv": { from: "cfr.mp4", args: ["-c", "copy"] },
+  // MPEG-TS: no seek index (a seek lands on any frame), timestamps starting at 1.47 s.
+  "cfr.ts": { from: "cfr.mp4", args: ["-c", "copy"] },
 };
 
 export async function fixture(name: string): Promise<string> {
