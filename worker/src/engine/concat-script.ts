@@ -7,8 +7,35 @@ export const MICROS = 1_000_000n;
 /** ffmpeg drops timestamps that jump by more than 30 hours (-dts_error_threshold); stay well below. */
 export const MAX_SPACING_SECONDS = 50_000;
 
+export interface ConcatEntry {
+  /** Where reading starts (ffmpeg seeks to the keyframe before it), µs on the input's timeline. */
+  readonly inpoint: bigint;
+  /** Reading stops at the first packet decoded at or after it, µs. */
+  readonly outpoint: bigint;
+  /** Where the entry starts on the script's own timeline, µs: its packets are shifted by entryStart − inpoint. */
+  readonly entryStart: bigint;
+}
+
+/**
+ * The whole script: a lead-in, then the entries. concat starts its first entry at 0, leaving no room
+ * for the shift an entry needs; the lead-in (the first entry's keyframe alone, at 0) takes that place.
+ */
+export function concatScript(url: string, formatName: string, entries: readonly ConcatEntry[]): string {
+  const first = entries[0];
+  if (!first) throw new Error("a concat script needs an entry");
+  const lines = [
+    "ffconcat version 1.0",
+    concatEntry(url, formatName, first.inpoint, first.inpoint + 1n, first.entryStart),
+  ];
+  entries.forEach((e, i) => {
+    const next = entries[i + 1];
+    lines.push(concatEntry(url, formatName, e.inpoint, e.outpoint, next ? next.entryStart - e.entryStart : null));
+  });
+  return lines.join("\n") + "\n";
+}
+
 /** One entry: the input read from `inpoint` (the keyframe before it) to `outpoint`; `duration` places the next entry. */
-export const concatEntry = (
+const concatEntry = (
   url: string,
   formatName: string,
   inpoint: bigint,

@@ -1,5 +1,5 @@
 import { num } from "./args.js";
-import { concatEntry, MAX_SPACING_SECONDS, MICROS, roundDiv } from "./concat-script.js";
+import { concatScript, MAX_SPACING_SECONDS, MICROS, roundDiv } from "./concat-script.js";
 import { TIME_EPSILON } from "./plan.js";
 import { firstTickAt, type TimeBase } from "./seek-batch.js";
 
@@ -61,19 +61,12 @@ export function planDecodeSpans(x: DecodeSpansInput): DecodeSpans | null {
     const outpoint = firstTickAt(s.last, x.originMicros, x.timeBase).micros + margin;
     return { inpoint, outpoint, shiftTicks, entryStart: inpoint + roundDiv(shiftTicks * tbNum * MICROS, tbDen) };
   });
-  const lines = ["ffconcat version 1.0"];
-  const first = entries[0] as (typeof entries)[number];
-  lines.push(concatEntry(x.url, x.formatName, first.inpoint, first.inpoint + 1n, first.entryStart));
-  entries.forEach((e, i) => {
-    const next = entries[i + 1];
-    lines.push(concatEntry(x.url, x.formatName, e.inpoint, e.outpoint, next ? next.entryStart - e.entryStart : null));
-  });
 
   const rawStart = x.start + x.originMicros / 1e6;
   const k = (v: string): string => `floor((${v}-${num(rawStart)}+${num(TIME_EPSILON)})/${num(x.step)})`;
   const half = num(spacing / 2);
   return {
-    script: lines.join("\n") + "\n",
+    script: concatScript(x.url, x.formatName, entries),
     select: `select='gte(t,${half})*if(isnan(prev_t),1,gt(${k("t")},${k("prev_t")}))'`,
     locate(rawMicros) {
       if (!Number.isSafeInteger(rawMicros)) return null;

@@ -1,5 +1,5 @@
 import { num } from "./args.js";
-import { ceilDiv, concatEntry, MAX_SPACING_SECONDS, MICROS, roundDiv, us } from "./concat-script.js";
+import { ceilDiv, concatScript, MAX_SPACING_SECONDS, MICROS, roundDiv } from "./concat-script.js";
 
 /**
  * Many accurate seeks in one ffmpeg process, with the memory of one.
@@ -82,22 +82,13 @@ export function planSeekBatch(b: SeekBatchInput): SeekBatch | null {
     return { inpoint, outpoint: inpoint + marginMicros, entryStart, shiftTicks };
   });
 
-  const lines = ["ffconcat version 1.0"];
-  // Lead-in: the first target's keyframe alone, never selected (its nearest spacing multiple is 0).
-  const first = entries[0] as (typeof entries)[number];
-  lines.push(concatEntry(b.url, b.formatName, first.inpoint, first.inpoint + 1n, first.entryStart));
-  entries.forEach((e, i) => {
-    const next = entries[i + 1];
-    lines.push(concatEntry(b.url, b.formatName, e.inpoint, e.outpoint, next ? next.entryStart - e.entryStart : null));
-  });
-
   const d = num(Number(spacing));
   const eps = num(b.timeBase.num / b.timeBase.den / 2);
   const boundary = `${d}*floor(t/${d}+0.5)`;
   const select = `select='gte(t,${d}/2)*gte(t+${eps},${boundary})*if(isnan(prev_t),1,lt(prev_t+${eps},${boundary}))'`;
 
   return {
-    script: lines.join("\n") + "\n",
+    script: concatScript(b.url, b.formatName, entries),
     select,
     locate(rawMicros: number): LocatedFrame | null {
       if (!Number.isSafeInteger(rawMicros)) return null;
