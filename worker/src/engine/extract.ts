@@ -218,22 +218,7 @@ function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<Pl
         (seg, i) => () =>
           spans
             ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
-            : timed(
-                ctx,
-                source(ctx, {
-                  ...earlySeek(ctx, seg.start),
-                  // The last segment reads a little past the range: the frame answering its last target may lie beyond.
-                  duration:
-                    seg.end -
-                    (earlySeek(ctx, seg.start).seek ?? 0) +
-                    (i === plan.segments.length - 1 ? END_SLACK_SECONDS : 0),
-                  threads: threadsFor(ctx, running),
-                  filters: [
-                    arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
-                    ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-                  ],
-                }),
-              ),
+            : segmentFrames(ctx, t, seg, i === plan.segments.length - 1, threadsFor(ctx, running)),
       );
       return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, ctx);
     }
@@ -323,6 +308,30 @@ function exactSeek(ctx: Ctx, t: number): number {
   if (!tb || tb.den > tb.num * 500_000) return t;
   const originMicros = Math.round(ctx.origin * 1e6);
   return Number(firstTickAt(t, originMicros, tb).micros - BigInt(originMicros)) / 1e6;
+}
+
+/** One segment decoded straight through, from the keyframe before its start (or the preroll earlier). */
+function segmentFrames(
+  ctx: Ctx,
+  t: Targets & { kind: "arithmetic" },
+  seg: Segment,
+  last: boolean,
+  threads: number,
+): AsyncGenerator<DecodedFrame> {
+  const from = earlySeek(ctx, seg.start);
+  return timed(
+    ctx,
+    source(ctx, {
+      ...from,
+      // The last segment reads a little past the range: the frame answering its last target may lie beyond.
+      duration: seg.end - (from.seek ?? 0) + (last ? END_SLACK_SECONDS : 0),
+      threads,
+      filters: [
+        arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
+        ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+      ],
+    }),
+  );
 }
 
 interface Span {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { classifyHead } from "./sniff.js";
-import { isVariable, normalizeProbe, rotationOf } from "./probe-normalize.js";
+import { isVariable, normalizeProbe, parseTimeBase, rotationOf } from "./probe-normalize.js";
 import { ExtractionError } from "./types.js";
 
 const stream = {
@@ -99,5 +99,16 @@ describe("classifyHead", () => {
   ])("%j is refused", (text, reason) => expect(classifyHead(Buffer.from(text))).toBe(reason));
   it("binary media passes", () => {
     expect(classifyHead(Buffer.from([0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d]))).toBeNull();
+  });
+});
+
+describe("parseTimeBase", () => {
+  it("reads ffprobe's num/den", () => {
+    expect(parseTimeBase("1/15360")).toEqual({ num: 1, den: 15360 });
+    expect([parseTimeBase("0/0"), parseTimeBase(undefined), parseTimeBase("abc")]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { parseTimeBase } from "./seek-batch.js";
 import { UNSAFE_FORMATS } from "./sniff.js";
 import { ExtractionError, type ProbeResult } from "./types.js";
 
@@ -32,11 +31,22 @@ const ffprobeSchema = z.object({
   packets: z.array(z.object({ stream_index: z.number(), pts_time: num, flags: z.string().optional() })).default([]),
 });
 
+/** ffprobe's "num/den" (frame rates, time bases). */
+function ratio(r: string | undefined): { num: number; den: number } | undefined {
+  const [n, d] = (r ?? "").split("/").map(Number);
+  return n !== undefined && d !== undefined && d > 0 && Number.isFinite(n) ? { num: n, den: d } : undefined;
+}
+
 const rate = (r: string | undefined): number => {
-  if (!r) return 0;
-  const [n, d] = r.split("/").map(Number);
-  return n !== undefined && d !== undefined && d > 0 && Number.isFinite(n) ? n / d : 0;
+  const q = ratio(r);
+  return q ? q.num / q.den : 0;
 };
+
+/** A stream's time base, "1/15360": whole positive numbers or nothing. */
+export function parseTimeBase(s: string | undefined): ProbeResult["timeBase"] {
+  const q = ratio(s);
+  return q && q.num > 0 && Number.isInteger(q.num) && Number.isInteger(q.den) ? q : undefined;
+}
 
 /** Degrees clockwise to turn the stored picture upright, from the display matrix (counter-clockwise) or the legacy rotate tag. */
 export function rotationOf(stream: {

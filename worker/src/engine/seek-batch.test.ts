@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTimeBase, planSeekBatch, type SeekBatchInput } from "./seek-batch.js";
+import { planSeekBatch, type SeekBatchInput } from "./seek-batch.js";
 
 const base: SeekBatchInput = {
   url: "file:/v/in.mp4",
@@ -163,16 +163,5 @@ describe("planSeekBatch", () => {
     const [r] = simulate({ ...base, targets: [0.5] }, grid(30720n));
     expect(r?.kept).toEqual([]);
     expect(r?.strays).toBe(0);
-  });
-});
-
-describe("parseTimeBase", () => {
-  it("reads ffprobe's num/den", () => {
-    expect(parseTimeBase("1/15360")).toEqual({ num: 1, den: 15360 });
-    expect([parseTimeBase("0/0"), parseTimeBase(undefined), parseTimeBase("abc")]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
   });
 });

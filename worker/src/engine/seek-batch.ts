@@ -116,11 +116,3 @@ export function firstTickAt(t: number, originMicros: number, tb: TimeBase): { fi
   const firstTick = ceilDiv((2n * instant - 1n) * den, 2n * num * MICROS);
   return { firstTick, micros: ceilDiv(firstTick * num * MICROS, den) };
 }
-
-/** Parses ffprobe's "1/15360". */
-export function parseTimeBase(s: string | undefined): TimeBase | undefined {
-  const m = /^(\d+)\/(\d+)$/.exec(s ?? "");
-  if (!m) return undefined;
-  const tb = { num: Number(m[1]), den: Number(m[2]) };
-  return tb.num > 0 && tb.den > 0 ? tb : undefined;
-}
