@@ -60,57 +60,68 @@ const LIVE: readonly JobStatus[] = ["QUEUED", "RUNNING"];
 const RETRYABLE: readonly JobStatus[] = ["FAILED", "CANCELLED"];
 
 /** QUEUED/RUNNING -> CANCELLED. The worker notices the status change and stops. */
-export async function cancelJob(
+export function cancelJob(
   deps: ServiceDeps,
   ownerId: string,
   input: { readonly jobId: string },
 ): Promise<JobResultData> {
-  const job = await deps.platform.jobs.findForOwner(ownerId, input.jobId);
-  if (job === null) return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
-  if (!LIVE.includes(job.status))
-    return {
-      job,
-      userErrors: [illegal(job, "cancelled", "a queued or running")],
-    };
   const now = (deps.now ?? (() => new Date()))();
-  const outcome = await transition(deps, job, LIVE, {
-    status: "CANCELLED",
-    finishedAt: now,
-    error: {
-      code: "CANCELLED",
-      message: "The job was cancelled.",
-      retryable: true,
+  return changeStatus(
+    deps,
+    ownerId,
+    input.jobId,
+    { from: LIVE, verb: "cancelled", allowed: "a queued or running" },
+    {
+      status: "CANCELLED",
+      finishedAt: now,
+      error: {
+        code: "CANCELLED",
+        message: "The job was cancelled.",
+        retryable: true,
+      },
     },
-  });
-  if ("userError" in outcome) return { job: outcome.current, userErrors: [outcome.userError] };
-  await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
-  return { job: outcome.job, userErrors: [] };
+  );
 }
 
 /** FAILED/CANCELLED -> QUEUED with a clean slate, and back on the queue. */
-export async function retryJob(
+export function retryJob(
   deps: ServiceDeps,
   ownerId: string,
   input: { readonly jobId: string },
 ): Promise<JobResultData> {
-  const job = await deps.platform.jobs.findForOwner(ownerId, input.jobId);
+  return changeStatus(
+    deps,
+    ownerId,
+    input.jobId,
+    { from: RETRYABLE, verb: "retried", allowed: "a failed or cancelled" },
+    {
+      status: "QUEUED",
+      progress: 0,
+      framesExtracted: 0,
+      error: null,
+      result: null,
+      startedAt: null,
+      finishedAt: null,
+    },
+    (job) => enqueueJob(deps, job),
+  );
+}
+
+/** The owner's job, moved from one of `rule.from` by `patch`, then `after` (if any), then published. */
+async function changeStatus(
+  deps: ServiceDeps,
+  ownerId: string,
+  jobId: string,
+  rule: { readonly from: readonly JobStatus[]; readonly verb: string; readonly allowed: string },
+  patch: Parameters<typeof transition>[3],
+  after?: (job: Job) => Promise<void>,
+): Promise<JobResultData> {
+  const job = await deps.platform.jobs.findForOwner(ownerId, jobId);
   if (job === null) return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
-  if (!RETRYABLE.includes(job.status))
-    return {
-      job,
-      userErrors: [illegal(job, "retried", "a failed or cancelled")],
-    };
-  const outcome = await transition(deps, job, RETRYABLE, {
-    status: "QUEUED",
-    progress: 0,
-    framesExtracted: 0,
-    error: null,
-    result: null,
-    startedAt: null,
-    finishedAt: null,
-  });
+  if (!rule.from.includes(job.status)) return { job, userErrors: [illegal(job, rule.verb, rule.allowed)] };
+  const outcome = await transition(deps, job, rule.from, patch);
   if ("userError" in outcome) return { job: outcome.current, userErrors: [outcome.userError] };
-  await enqueueJob(deps, outcome.job);
+  await after?.(outcome.job);
   await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
   return { job: outcome.job, userErrors: [] };
 }
