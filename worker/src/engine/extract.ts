@@ -1,24 +1,16 @@
 import { availableParallelism } from "node:os";
 import { DEFAULT_SCENE_THRESHOLD, type ExtractionOptions } from "@vp/schema";
-import {
-  arithmeticSelect,
-  buildExtractArgs,
-  FILE_EXTENSIONS,
-  num,
-  outputFilters,
-  outputSize,
-  sceneSelect,
-  type OutputSize,
-} from "./args.js";
-import { frameSource, type DecodedFrame, type RawFrame } from "./frame-source.js";
+import { FILE_EXTENSIONS, outputFilters, outputSize, sceneSelect, type OutputSize } from "./args.js";
+import { source, threadsFor, timed, type EngineContext } from "./engine-context.js";
+import type { DecodedFrame, RawFrame } from "./frame-source.js";
 import { orderedMerge } from "./ordered.js";
 import { frameCap, targetAt, targetCount, validatePlan, TIME_EPSILON, type Targets } from "./plan.js";
 import { checkFile, probe, toFileUrl } from "./probe.js";
 import { ProgressReporter } from "./progress.js";
-import { resolveFfmpeg, type FfmpegBinaries } from "./resolve-ffmpeg.js";
+import { resolveFfmpeg } from "./resolve-ffmpeg.js";
 import { runCollect } from "./runner.js";
-import { planDecodeSpans, type DecodeSpans } from "./decode-spans.js";
-import { firstTickAt, planSeekBatch } from "./seek-batch.js";
+import { seekMany, seekOne } from "./seek-frames.js";
+import { keyframeSpans, segmentFrames, spanFrames, type SegmentSpans } from "./segment-frames.js";
 import {
   choosePlan,
   DEFAULT_KEYFRAME_INTERVAL,
@@ -26,7 +18,6 @@ import {
   periodicKeyframes,
   planSeekBatches,
   type Plan,
-  type Segment,
 } from "./strategy.js";
 import {
   ExtractionError,
@@ -39,26 +30,8 @@ import { ZipSink } from "./zip-sink.js";
 
 /** SCENES: minimum seconds between two scene frames when the request names none. */
 export const DEFAULT_SCENE_MIN_GAP_SECONDS = 0.5;
-/** Extra seconds the last decoding segment reads past the range end. */
-const END_SLACK_SECONDS = 1;
 /** Bytes a waiting decoder may buffer ahead of the archive, all processes together. */
 const READ_AHEAD_BYTES = 48 * 1024 * 1024;
-
-interface Ctx {
-  readonly bins: FfmpegBinaries;
-  readonly probe: ProbeResult;
-  readonly options: ExtractionOptions;
-  readonly signal: AbortSignal;
-  readonly size: OutputSize;
-  readonly concurrency: number;
-  readonly cores: number;
-  readonly cap: number;
-  readonly url: string;
-  readonly origin: number;
-  readonly seeksPerProcess: number;
-  /** ffmpeg processes started, for the result. */
-  readonly runs: { count: number };
-}
 
 interface PlacedFrame extends DecodedFrame {
   readonly requestedSeconds: number | null;
@@ -114,7 +87,7 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       Math.min(120, Math.floor(READ_AHEAD_BYTES / concurrency / estimateFrameBytes(size, options.format))),
     );
     const plan = choosePlan(options, probed, concurrency, bufferFrames);
-    const ctx: Ctx = {
+    const ctx: EngineContext = {
       bins,
       probe: probed,
       options,
@@ -191,7 +164,7 @@ function estimateFrameBytes(size: OutputSize, format: ExtractionOptions["format"
   return Math.max(4096, size.width * size.height * bytesPerPixel);
 }
 
-function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<PlacedFrame> {
+function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGenerator<PlacedFrame> {
   switch (plan.strategy) {
     case "seek-parallel": {
       const times = Array.from({ length: targetCount(plan.targets) }, (_, i) => targetAt(plan.targets, i));
@@ -254,271 +227,7 @@ function framesOf(plan: Plan, ctx: Ctx, bufferFrames: number): AsyncGenerator<Pl
   }
 }
 
-/** Decoder threads per process: the cores shared among the processes running at once. */
-const threadsFor = (ctx: Ctx, running: number): number => Math.max(1, Math.floor(ctx.cores / Math.max(1, running)));
-
-function source(
-  ctx: Ctx,
-  s: {
-    seek?: number;
-    concatScript?: string;
-    duration?: number;
-    keyframesOnly?: boolean;
-    threads?: number;
-    maxFrames?: number;
-    filters: string[];
-  },
-): AsyncGenerator<RawFrame> {
-  const args = buildExtractArgs(
-    {
-      url: s.concatScript ? `data:text/plain;base64,${Buffer.from(s.concatScript).toString("base64")}` : ctx.url,
-      ...(s.concatScript ? { concat: true } : {}),
-      ...(s.seek !== undefined ? { seek: s.seek } : {}),
-      ...(s.duration !== undefined ? { duration: s.duration } : {}),
-      ...(s.keyframesOnly ? { keyframesOnly: true } : {}),
-      ...(s.threads !== undefined ? { threads: s.threads } : {}),
-    },
-    {
-      filters: s.filters,
-      format: ctx.options.format,
-      quality: ctx.options.quality,
-      ...(s.maxFrames !== undefined ? { maxFrames: s.maxFrames } : {}),
-      fpsModeFlag: ctx.bins.outdated ? "-vsync" : "-fps_mode",
-    },
-  );
-  ctx.runs.count++;
-  return frameSource({ ffmpegPath: ctx.bins.ffmpegPath, args, format: ctx.options.format, signal: ctx.signal });
-}
-
-/** ffmpeg's raw time (-copyts, microseconds) on the video's timeline (seconds, microsecond precision). */
-const onTimeline = (ctx: Ctx, micros: number): number => Math.round(micros - ctx.origin * 1e6) / 1e6;
-
-async function* timed(ctx: Ctx, frames: AsyncGenerator<RawFrame>): AsyncGenerator<DecodedFrame> {
-  for await (const f of frames) yield { data: f.data, seconds: onTimeline(ctx, f.micros) };
-}
-
-/** Three frame intervals past a target; a second where frame intervals vary (screen recordings pause for seconds). */
-const outpointMargin = (p: ProbeResult): number =>
-  p.variableFrameRate || !(p.frameRate > 0) ? 1 : Math.max(0.05, 3 / p.frameRate);
-
-/** Where to seek so that ffmpeg keeps exactly the frames at or after t (see firstTickAt). */
-function exactSeek(ctx: Ctx, t: number): number {
-  const tb = ctx.probe.timeBase;
-  // trim rounds the seek to the nearest tick: exact only while a tick is at least 2 µs.
-  if (!tb || tb.den > tb.num * 500_000) return t;
-  const originMicros = Math.round(ctx.origin * 1e6);
-  return Number(firstTickAt(t, originMicros, tb).micros - BigInt(originMicros)) / 1e6;
-}
-
-/** One segment decoded straight through, from the keyframe before its start (or the preroll earlier). */
-function segmentFrames(
-  ctx: Ctx,
-  t: Targets & { kind: "arithmetic" },
-  seg: Segment,
-  last: boolean,
-  threads: number,
-): AsyncGenerator<DecodedFrame> {
-  const from = earlySeek(ctx, seg.start);
-  return timed(
-    ctx,
-    source(ctx, {
-      ...from,
-      // The last segment reads a little past the range: the frame answering its last target may lie beyond.
-      duration: seg.end - (from.seek ?? 0) + (last ? END_SLACK_SECONDS : 0),
-      threads,
-      filters: [
-        arithmeticSelect(t.start + ctx.origin, t.step, seg.firstTarget, t.count),
-        ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-      ],
-    }),
-  );
-}
-
-interface Span {
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-  readonly first: number;
-  readonly last: number;
-}
-
-/** Decoding a span costs a file open and a seek, worth this many seconds of decoding. */
-const SPAN_COST_SECONDS = 0.25;
-
-/**
- * Each segment's targets grouped by the keyframe interval they fall in (decode-spans.ts), when
- * keyframes are predictable and skipping each interval's tail saves real work; otherwise null and
- * segments decode straight through.
- */
-interface SegmentSpans {
-  readonly spans: readonly Span[];
-  readonly plan: DecodeSpans;
-}
-
-function keyframeSpans(
-  ctx: Ctx,
-  t: Targets & { kind: "arithmetic" },
-  segments: readonly Segment[],
-): SegmentSpans[] | null {
-  const p = ctx.probe;
-  const keyframeBefore = periodicKeyframes(p.keyframeSample);
-  const period = p.keyframeIntervalSeconds;
-  if (!keyframeBefore || !period || p.variableFrameRate || !batchable(ctx)) return null;
-  const margin = outpointMargin(p);
-  let saved = 0;
-  const all = segments.map((seg, i): SegmentSpans | null => {
-    const end = segments[i + 1]?.firstTarget ?? t.count;
-    const spans: Span[] = [];
-    for (let j = seg.firstTarget; j < end; j++) {
-      const time = targetAt(t, j);
-      const open = spans.at(-1);
-      if (open && keyframeBefore(time) === keyframeBefore(open.first))
-        spans[spans.length - 1] = { ...open, lastIndex: j, last: time };
-      else spans.push({ firstIndex: j, lastIndex: j, first: time, last: time });
-    }
-    for (const s of spans) saved += keyframeBefore(s.last) + period - (s.last + margin) - SPAN_COST_SECONDS;
-    const plan = planDecodeSpans({
-      url: ctx.url,
-      formatName: p.formatName,
-      originMicros: Math.round(ctx.origin * 1e6),
-      timeBase: p.timeBase as NonNullable<ProbeResult["timeBase"]>,
-      durationSeconds: p.durationSeconds,
-      marginSeconds: margin,
-      start: t.start,
-      step: t.step,
-      spans,
-    });
-    return plan ? { spans, plan } : null;
-  });
-  const ready = all.filter((s): s is SegmentSpans => s !== null);
-  return ready.length === all.length && saved > 0.05 * (t.count * t.step) ? ready : null;
-}
-
-/**
- * One segment's frames from its keyframe spans, in one ffmpeg process. A span whose last target got
- * no frame within the margin (the stream changed after the probed minute) has its remaining
- * targets sought one by one, so the answer is always the single-pass one.
- */
-async function* spanFrames(
-  ctx: Ctx,
-  t: Targets & { kind: "arithmetic" },
-  { spans, plan }: SegmentSpans,
-  threads: number,
-): AsyncGenerator<DecodedFrame> {
-  const p = ctx.probe;
-  let current = 0;
-  let reached = -Infinity;
-  async function* finish(span: Span): AsyncGenerator<DecodedFrame> {
-    if (reached >= span.last - TIME_EPSILON) return;
-    for (let j = span.firstIndex; j <= span.lastIndex; j++) {
-      const time = targetAt(t, j);
-      if (time > reached + TIME_EPSILON) yield* seekOne(ctx, time, threads);
-    }
-  }
-  const frames = source(ctx, {
-    concatScript: plan.script,
-    threads,
-    filters: [plan.select, ...outputFilters(p.width, p.height, ctx.size, ctx.bins.outdated)],
-  });
-  for await (const f of frames) {
-    const at = plan.locate(f.micros);
-    if (!at || at.span < current) continue;
-    for (; current < at.span; current++, reached = -Infinity) yield* finish(spans[current] as Span);
-    const seconds = onTimeline(ctx, at.micros);
-    reached = Math.max(reached, seconds);
-    yield { data: f.data, seconds };
-  }
-  for (; current < spans.length; current++, reached = -Infinity) yield* finish(spans[current] as Span);
-}
-
-const batchable = (ctx: Ctx): boolean => {
-  const tb = ctx.probe.timeBase;
-  return !ctx.bins.outdated && tb !== undefined && tb.den <= tb.num * 1e6 && INDEXED_FORMATS.test(ctx.probe.formatName);
-};
-
-/** Containers whose seek lands on a true keyframe through an index; elsewhere (MPEG-TS) seeks are per target. */
-const INDEXED_FORMATS = /^(mov,mp4|matroska,webm$)/;
-
-/**
- * The first frame at or after each of `times` (ascending), from one ffmpeg process (seek-batch.ts).
- * A target the batch leaves unanswered (no frame within its outpoint margin, e.g. a pause in a
- * screen recording) or a batch that fails is sought on its own, so the result is always the
- * single-seek one; a real fault then fails there, classified.
- */
-async function* seekMany(ctx: Ctx, times: readonly number[], threads: number): AsyncGenerator<DecodedFrame> {
-  const p = ctx.probe;
-  const batch =
-    times.length > 1 && p.timeBase && batchable(ctx)
-      ? planSeekBatch({
-          url: ctx.url,
-          formatName: p.formatName,
-          targets: times,
-          originMicros: Math.round(ctx.origin * 1e6),
-          timeBase: p.timeBase,
-          durationSeconds: p.durationSeconds,
-          marginSeconds: outpointMargin(p),
-        })
-      : null;
-  let next = 0;
-  if (batch) {
-    try {
-      const frames = source(ctx, {
-        concatScript: batch.script,
-        threads,
-        maxFrames: times.length,
-        filters: [batch.select, ...outputFilters(p.width, p.height, ctx.size, ctx.bins.outdated)],
-      });
-      for await (const f of frames) {
-        const at = batch.locate(f.micros);
-        if (!at || at.target < next) continue;
-        for (; next < at.target; next++) yield* seekOne(ctx, times[next] as number, threads);
-        yield { data: f.data, seconds: onTimeline(ctx, at.micros) };
-        next = at.target + 1;
-      }
-    } catch (err) {
-      if (ctx.signal.aborted) throw err;
-    }
-  }
-  for (; next < times.length; next++) yield* seekOne(ctx, times[next] as number, threads);
-}
-
-/**
- * Seconds to start decoding before a target in containers without a seek index (MPEG-TS, MPEG-PS,
- * raw streams): their seek lands on any frame, and the decoder drops frames until the next
- * keyframe, which may lie past the target. Starting two keyframe intervals early puts one before it.
- */
-function preroll(ctx: Ctx): number {
-  if (INDEXED_FORMATS.test(ctx.probe.formatName)) return 0;
-  return 2 * (ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL * 2) + 1;
-}
-
-/** Where to seek for t: t itself with a seek index; otherwise the preroll earlier, or no seek at all near the start (a seek there can skip the first keyframe). */
-function earlySeek(ctx: Ctx, t: number): { seek?: number } {
-  const early = preroll(ctx);
-  if (early === 0) return { seek: t };
-  return t - early > 0 ? { seek: t - early } : {};
-}
-
-/**
- * The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops
- * earlier frames); without a seek index, a seek before t and a select at t.
- */
-function seekOne(ctx: Ctx, t: number, threads: number): AsyncGenerator<DecodedFrame> {
-  const seek = exactSeek(ctx, t);
-  const early = preroll(ctx);
-  const filters = outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated);
-  return timed(
-    ctx,
-    source(ctx, {
-      ...earlySeek(ctx, seek),
-      threads,
-      maxFrames: 1,
-      // Raw times (-copyts); half a microsecond of slack, as `seek` is the frame's time rounded up.
-      filters: early > 0 ? [`select='gte(t,${num(ctx.origin + seek - 5e-7)})'`, ...filters] : filters,
-    }),
-  );
-}
-
-async function* untargeted(ctx: Ctx, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
+async function* untargeted(ctx: EngineContext, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
   for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };
 }
 
@@ -531,7 +240,7 @@ async function* untargeted(ctx: Ctx, frames: AsyncGenerator<RawFrame>): AsyncGen
 async function* placeOnTargets(
   frames: AsyncGenerator<DecodedFrame>,
   targets: Targets,
-  ctx: Ctx,
+  ctx: EngineContext,
 ): AsyncGenerator<PlacedFrame> {
   const n = targetCount(targets);
   let next = 0;
@@ -578,7 +287,7 @@ async function* placeOnTargets(
 }
 
 /** Time of the video's last frame, from the packets of its last seconds (no decoding). */
-async function lastFrameTime(ctx: Ctx): Promise<number | null> {
+async function lastFrameTime(ctx: EngineContext): Promise<number | null> {
   const from = Math.max(0, ctx.probe.durationSeconds - 10);
   const { stdout } = await runCollect({
     command: ctx.bins.ffprobePath,
