@@ -36,6 +36,10 @@ describe("graceful shutdown", () => {
       api = await startTestProduct({ role: "api" });
     });
     afterAll(async () => {
+      // The second worker still polls the queue in this data dir: stop it before removing the dir.
+      const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+      for (const c of running) c.kill("SIGKILL");
+      await Promise.all(running.map((c) => exitWithin(c, 15_000)));
       await api?.close();
       await removeDir(api.dataDir);
     });
