@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, JOB_QUERY, waitForTerminal } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
-import { spawnProduct } from "./support/processes.js";
+import { killAll, spawnProduct } from "./support/processes.js";
 import { makeTestVideo } from "./support/videos.js";
 import { readZip } from "./support/zip.js";
 
@@ -24,7 +24,7 @@ describe("a worker killed mid-job", () => {
   });
 
   afterAll(async () => {
-    for (const c of children) c.kill("SIGKILL");
+    await killAll(children);
     await api?.close();
     await removeDir(api.dataDir);
     await removeDir(dir);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, JOB_QUERY, waitForTerminal } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
-import { exitWithin, spawnProduct } from "./support/processes.js";
+import { exitWithin, killAll, spawnProduct } from "./support/processes.js";
 import { makeTestVideo } from "./support/videos.js";
 
 describe("graceful shutdown", () => {
@@ -37,9 +37,7 @@ describe("graceful shutdown", () => {
     });
     afterAll(async () => {
       // The second worker still polls the queue in this data dir: stop it before removing the dir.
-      const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
-      for (const c of running) c.kill("SIGKILL");
-      await Promise.all(running.map((c) => exitWithin(c, 15_000)));
+      await killAll(children);
       await api?.close();
       await removeDir(api.dataDir);
     });

@@ -43,3 +43,10 @@ export function exitWithin(child: ChildProcess, ms: number): Promise<number | nu
     });
   });
 }
+
+/** SIGKILLs the children still running and waits until they are gone (before their data dir is removed). */
+export async function killAll(children: readonly ChildProcess[]): Promise<void> {
+  const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+  for (const c of running) c.kill("SIGKILL");
+  await Promise.all(running.map((c) => exitWithin(c, 15_000)));
+}
