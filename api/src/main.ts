@@ -1,48 +1,33 @@
 import "reflect-metadata";
-import { ConfigError, loadConfig } from "@vp/platform/config";
-import { graphiqlDistDir } from "./graphiql/build.js";
-import { createLogger } from "./compose/logger.js";
-import { parseRole, rolesFor } from "./compose/roles.js";
-import { startProduct } from "./compose/start-product.js";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { createLogger, runMain, selectPlatform } from "@vp/platform";
+import { loadApiConfig } from "./config.js";
+import { graphiqlDistDir } from "./graphiql/location.js";
+import { startApi } from "./start-api.js";
 
-/** `npm start` (everything), `npm run start:api`, `npm run start:worker`: one entry, roles by flag. */
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  const role = parseRole(process.argv);
+/** `node dist/api.js`: the API role alone. It needs no ffmpeg: workers probe and extract. */
+await runMain(async () => {
+  const config = loadApiConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const product = await startProduct({ config, roles: rolesFor(role), logger, graphiqlDir: graphiqlDistDir });
-  if (product.url) {
-    process.stdout.write(
-      `\nvideo-processor (${role}) is ready on ${product.url}\n` +
-        `  Playground:  ${product.url}/graphql\n  Health:      ${product.url}/healthz\n  Data dir:    ${config.dataDir}\n\n`,
-    );
-  } else {
-    process.stdout.write(`\nvideo-processor (${role}) is running. Data dir: ${config.dataDir}\n\n`);
-  }
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down: draining requests, finishing or handing back jobs");
-    product.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+  let publicUrl = config.publicUrl ?? `http://localhost:${config.PORT}`;
+  const backend = await selectPlatform(config, {
+    logger: logger.child({ component: "platform" }),
+    service: "MSG_SERVICE_API",
+    publicUrl: () => publicUrl,
+  });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const api = await startApi({ config, backend, logger, metrics, graphiqlDir: graphiqlDistDir() });
+  if (!config.publicUrl) publicUrl = api.url;
+  process.stdout.write(
+    `\nvideo-processor (api) is ready on ${api.url}\n` +
+      `  Playground:  ${api.url}/graphql\n  Health:      ${api.url}/healthz\n  Data dir:    ${config.dataDir}\n\n`,
+  );
+  return {
+    logger,
+    async close() {
+      await api.close();
+      await backend.platform.close();
+    },
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
-}
-
-await main();
+});

@@ -5,7 +5,7 @@ import {
   normalizeVideoContentType,
   sanitizeFilename,
 } from "../src/services/index.js";
-import { checkBlobKey } from "@vp/platform/local/index";
+import { checkBlobKey } from "@vp/platform";
 
 describe("sanitizeFilename", () => {
   it("keeps the last path segment and drops control and reserved characters and leading dots", () => {

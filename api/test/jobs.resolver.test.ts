@@ -1,4 +1,4 @@
-import { toGlobalId } from "@vp/schema";
+import { toGlobalId } from "@vp/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestEnv, dataOf, makeTinyVideo, type TestEnv } from "./helpers/env.js";
 import { rawId, uploadVideo } from "./helpers/flows.js";

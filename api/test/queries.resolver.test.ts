@@ -1,4 +1,4 @@
-import { toGlobalId } from "@vp/schema";
+import { toGlobalId } from "@vp/domain";
 import type { ExecutionResult } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionFrom } from "../src/graphql/pagination.js";

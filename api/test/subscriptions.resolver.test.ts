@@ -1,4 +1,4 @@
-import { jobChannel, ownerChannel, toJobSnapshot, toGlobalId, type Job } from "@vp/schema";
+import { jobChannel, ownerChannel, toJobSnapshot, toGlobalId, type Job } from "@vp/domain";
 import type { ExecutionResult } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestEnv, makeTinyVideo, type TestEnv } from "./helpers/env.js";

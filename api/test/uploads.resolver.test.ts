@@ -1,4 +1,4 @@
-import { toGlobalId } from "@vp/schema";
+import { toGlobalId } from "@vp/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestEnv, makeTinyVideo, type TestEnv } from "./helpers/env.js";
 import { complete, createUpload, rawId, uploadVideo } from "./helpers/flows.js";

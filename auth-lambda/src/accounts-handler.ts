@@ -1,5 +1,5 @@
-import { DomainError, isDomainError, type ErrorCode } from "@vp/schema";
-import type { IdentityProvider } from "@vp/platform/ports/identity";
+import { DomainError, isDomainError, type ErrorCode } from "@vp/domain";
+import type { IdentityProvider } from "@vp/platform";
 import type { z } from "zod";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ApiGatewayHandler } from "./api-gateway.js";
 import { confirmBody, loginBody, refreshBody, signUpBody } from "./bodies.js";

@@ -1,4 +1,4 @@
-import { CognitoIdentityProvider, createAwsClients } from "@vp/platform/aws/index";
+import { CognitoIdentityProvider, createAwsClients } from "@vp/platform";
 import { createAccountsHandler } from "./accounts-handler.js";
 import { TokenBucketRateLimiter } from "./rate-limiter.js";
 

@@ -4,10 +4,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { createJwksTokenVerifier } from "@vp/platform/auth/index";
-import { LocalIdentityProvider, loadOrCreateSigningKeys } from "@vp/platform/local/identity/index";
-import type { IdentityProvider } from "@vp/platform/ports/identity";
-import type { Mail, Mailer } from "@vp/platform/ports/mailer";
+import { createJwksTokenVerifier } from "@vp/platform";
+import { LocalIdentityProvider, loadOrCreateSigningKeys } from "@vp/platform";
+import type { IdentityProvider } from "@vp/platform";
+import type { Mail, Mailer } from "@vp/platform";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   TokenBucketRateLimiter,

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeDir, startTestProduct, type TestProduct } from "../../api/e2e/support/product.js";
+import { removeDir, startTestProduct, type TestProduct } from "../../e2e/test/support/product.js";
 import { CompleteVideoUploadDocument, CreateVideoUploadDocument } from "../src/generated/graphql.js";
 import { createClient, type Client } from "../src/sdk/index.js";
 

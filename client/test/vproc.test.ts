@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeDir, startTestProduct, type TestProduct } from "../../api/e2e/support/product.js";
+import { removeDir, startTestProduct, type TestProduct } from "../../e2e/test/support/product.js";
 import { main } from "../src/cli/main.js";
 
 const bin = fileURLToPath(new URL("../bin/vproc.js", import.meta.url));

@@ -8,7 +8,7 @@ import { MediaBuckets } from "../src/constructs/media-buckets.js";
 import { Messaging } from "../src/constructs/messaging.js";
 import { ITEM_ACTIONS, RecordsTable } from "../src/constructs/table.js";
 import { Naming } from "../src/stage.js";
-import { tableDefinition } from "@vp/platform/aws/dynamo-table";
+import { tableDefinition } from "@vp/platform";
 import { actionsOf, allows, statementsOf } from "./support.js";
 
 const naming = new Naming("test");

@@ -2,7 +2,7 @@ import { App } from "aws-cdk-lib";
 import { describe, expect, it } from "vitest";
 import { MESSAGE_TYPES, SERVICE } from "../src/constructs/messaging.js";
 import { OFFLINE_ACCOUNT, readStageSettings } from "../src/stage.js";
-import { SERVICES, messageSchema } from "@vp/schema/messages";
+import { SERVICES, messageSchema } from "@vp/domain";
 
 describe("stage settings", () => {
   it("default to the test stage with offline account and named AZs (no lookups, no credentials)", () => {

@@ -1,6 +1,6 @@
-import type { JobEvent } from "@vp/schema";
-import type { IdentityProvider } from "@vp/platform/ports/identity";
-import type { Mailer } from "@vp/platform/ports/mailer";
+import type { JobEvent } from "@vp/domain";
+import type { IdentityProvider } from "@vp/platform";
+import type { Mailer } from "@vp/platform";
 import { renderJobFinishedMail } from "./templates.js";
 
 /** Structurally a pino logger. */

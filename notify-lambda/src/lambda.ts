@@ -1,4 +1,4 @@
-import { CognitoIdentityProvider, createAwsClients, SesMailer } from "@vp/platform/aws/index";
+import { CognitoIdentityProvider, createAwsClients, SesMailer } from "@vp/platform";
 import { createJobNotifier } from "./job-notifier.js";
 import { createSqsHandler } from "./sqs.js";
 

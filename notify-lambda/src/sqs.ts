@@ -1,4 +1,4 @@
-import { messageSchema } from "@vp/schema";
+import { messageSchema } from "@vp/domain";
 import type { JobNotifier } from "./job-notifier.js";
 
 /** The part of an SQS event source record we read. */

@@ -1,5 +1,5 @@
-import { toGlobalId, type JobEvent } from "@vp/schema";
-import type { Mail } from "@vp/platform/ports/mailer";
+import { toGlobalId, type JobEvent } from "@vp/domain";
+import type { Mail } from "@vp/platform";
 
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);

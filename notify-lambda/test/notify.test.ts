@@ -1,6 +1,6 @@
-import { extractionOptionsSchema, toGlobalId, type JobEvent, type JobSnapshot } from "@vp/schema";
-import type { UserRecord } from "@vp/platform/ports/identity";
-import type { Mail, Mailer } from "@vp/platform/ports/mailer";
+import { extractionOptionsSchema, toGlobalId, type JobEvent, type JobSnapshot } from "@vp/domain";
+import type { UserRecord } from "@vp/platform";
+import type { Mail, Mailer } from "@vp/platform";
 import { describe, expect, it } from "vitest";
 import { createJobNotifier, createSqsHandler, renderJobFinishedMail, type SqsRecord } from "../src/index.js";
 

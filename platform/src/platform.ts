@@ -1,4 +1,4 @@
-import type { ExtractionRequested, JobEvent } from "@vp/schema";
+import type { ExtractionRequested, JobEvent } from "@vp/domain";
 import type {
   AccessTokenVerifier,
   BlobStore,

@@ -1,10 +1,10 @@
 import { CreateUserPoolClientCommand, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identityProviderContract } from "../src/contracts/identity-provider.contract.js";
+import { identityProviderContract } from "../src/testing/contracts/identity-provider.contract.js";
 import { CognitoIdentityProvider, createCognitoTokenVerifier } from "../src/aws/index.js";
 import type { AwsClients } from "../src/aws/clients.js";
-import { startCognitoLocal, type CognitoLocal } from "./aws-support/cognito-local.js";
-import { randomName, testClients } from "./aws-support/servers.js";
+import { startCognitoLocal, type CognitoLocal } from "../src/testing/aws/cognito-local.js";
+import { randomName, testClients } from "../src/testing/aws/servers.js";
 
 let server: CognitoLocal;
 let clients: AwsClients;

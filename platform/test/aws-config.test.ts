@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { loadPlatformSettings as loadConfig } from "../src/settings.js";
+import { ConfigError } from "../src/shared/env-config.js";
 import { createAwsPlatform } from "../src/aws/index.js";
 
 const complete = {
@@ -47,6 +48,15 @@ describe("AWS settings", () => {
     expect(problems({ VP_BACKEND: "local" })).toEqual([]);
   });
 
+  it("with local messaging, needs no SNS or SQS names", () => {
+    const { VP_SNS_API_TOPIC_ARN: _a, VP_SQS_WORKER_QUEUE_URL: _w, ...rest } = complete;
+    expect(problems({ ...rest, VP_MESSAGING: "local" })).toEqual([]);
+    expect(problems(rest)).toEqual([
+      "VP_SNS_API_TOPIC_ARN: is required when VP_BACKEND=aws",
+      "VP_SQS_WORKER_QUEUE_URL: is required when VP_BACKEND=aws",
+    ]);
+  });
+
   it("names every malformed setting with its value", () => {
     const found = problems({
       ...complete,
@@ -80,7 +90,7 @@ describe("AWS settings", () => {
 
 describe("endpoint override through the SDK's own AWS_ENDPOINT_URL_<SERVICE>", () => {
   it("sends S3 and DynamoDB calls where the environment says, with no endpoint in our code", async () => {
-    const { startDynalite, startS3rver } = await import("./aws-support/servers.js");
+    const { startDynalite, startS3rver } = await import("../src/testing/aws/servers.js");
     const { createAwsClients } = await import("../src/aws/index.js");
     const { ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
     const { ListBucketsCommand } = await import("@aws-sdk/client-s3");

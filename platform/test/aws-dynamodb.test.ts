@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { repositoriesContract } from "../src/contracts/index.js";
+import { repositoriesContract } from "../src/testing/contracts/index.js";
 import { createTable } from "../src/aws/dynamo-table.js";
 import { DynamoJobRepository, DynamoVideoRepository } from "../src/aws/index.js";
-import { randomName, startDynalite, testClients, type RunningServer } from "./aws-support/servers.js";
+import { randomName, startDynalite, testClients, type RunningServer } from "../src/testing/aws/servers.js";
 import type { AwsClients } from "../src/aws/clients.js";
 
 let server: RunningServer;

@@ -18,8 +18,8 @@ import {
   type JobEvent,
   type JobStatus,
   type Message,
-} from "@vp/schema";
-import { expectDomainError, until } from "../src/contracts/index.js";
+} from "@vp/domain";
+import { expectDomainError, until } from "../src/testing/contracts/index.js";
 import { startQueueConsumer } from "../src/messaging/queue-consumer.js";
 import {
   createApiEventQueue,

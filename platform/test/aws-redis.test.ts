@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventBusContract, until } from "../src/contracts/index.js";
+import { eventBusContract, until } from "../src/testing/contracts/index.js";
 import { RedisEventBus } from "../src/aws/index.js";
-import { redisServerAvailable, startRedis } from "./aws-support/servers.js";
+import { redisServerAvailable, startRedis } from "../src/testing/aws/servers.js";
 
 const available = redisServerAvailable();
 if (!available)

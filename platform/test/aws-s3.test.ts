@@ -1,11 +1,11 @@
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobStoreContract, bytes, readAll } from "../src/contracts/index.js";
+import { blobStoreContract, bytes, readAll } from "../src/testing/contracts/index.js";
 import { S3BlobStore } from "../src/aws/index.js";
 import type { AwsClients } from "../src/aws/clients.js";
-import { startSigV4Proxy } from "./aws-support/sigv4-proxy.js";
-import { randomName, startS3rver, testClients, type RunningServer } from "./aws-support/servers.js";
+import { startSigV4Proxy } from "../src/testing/aws/sigv4-proxy.js";
+import { randomName, startS3rver, testClients, type RunningServer } from "../src/testing/aws/servers.js";
 
 let server: RunningServer;
 let proxy: RunningServer;

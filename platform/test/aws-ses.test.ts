@@ -1,7 +1,7 @@
 import { SendEmailCommand, SESv2Client } from "@aws-sdk/client-sesv2";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, expect, it } from "vitest";
-import { mailerContract } from "../src/contracts/index.js";
+import { mailerContract } from "../src/testing/contracts/index.js";
 import { SesMailer } from "../src/aws/index.js";
 
 // SES has no local server (STACK.md): the Mailer contract runs against aws-sdk-client-mock, and

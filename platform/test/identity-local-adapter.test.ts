@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { isDomainError } from "@vp/schema";
+import { isDomainError } from "@vp/domain";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createJwksTokenVerifier } from "../src/auth/index.js";
 import {

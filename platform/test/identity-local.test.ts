@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { identityProviderContract } from "../src/contracts/identity-provider.contract.js";
+import { identityProviderContract } from "../src/testing/contracts/identity-provider.contract.js";
 import { createJwksTokenVerifier } from "../src/auth/index.js";
 import { LocalIdentityProvider, loadOrCreateSigningKeys } from "../src/local/identity/index.js";
 import { MemoryMailer, startJwksServer } from "./identity-fixtures.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { isDomainError } from "@vp/schema";
+import { isDomainError } from "@vp/domain";
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJwksTokenVerifier, extractBearer } from "../src/auth/index.js";

@@ -5,7 +5,7 @@ import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobStoreContract, bytes, readAll, until } from "../src/contracts/index.js";
+import { blobStoreContract, bytes, readAll, until } from "../src/testing/contracts/index.js";
 import { createBlobHttpHandler, LocalDiskBlobStore } from "../src/local/index.js";
 
 /** A real HTTP server on port 0 in front of fresh stores, as the API mounts them. */

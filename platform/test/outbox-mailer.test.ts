@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { mailerContract } from "../src/contracts/index.js";
+import { mailerContract } from "../src/testing/contracts/index.js";
 import { OutboxMailer, readOutbox } from "../src/local/index.js";
 
 mailerContract("OutboxMailer", async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { eventBusContract, until } from "../src/contracts/index.js";
+import { eventBusContract, until } from "../src/testing/contracts/index.js";
 import { openDatabase, SqliteEventBus, type Database } from "../src/local/index.js";
 
 /** Each bus gets its own connection to the shared file, as the API and worker processes do. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { z } from "zod";
-import { jobQueueContract } from "../src/contracts/index.js";
+import { jobQueueContract } from "../src/testing/contracts/index.js";
 import { openDatabase, SqliteJobQueue, type Database } from "../src/local/index.js";
 
 jobQueueContract("SqliteJobQueue", async (settings) => {

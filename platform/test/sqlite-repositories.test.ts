@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { repositoriesContract } from "../src/contracts/index.js";
+import { repositoriesContract } from "../src/testing/contracts/index.js";
 import { openDatabase, SqliteJobRepository, SqliteVideoRepository } from "../src/local/index.js";
 
 repositoriesContract("SQLite", async () => {

@@ -1,8 +1,2 @@
-export * from "./domain/errors.js";
-export * from "./domain/extraction-options.js";
-export * from "./domain/media.js";
-export * from "./domain/video.js";
-export * from "./domain/job.js";
-export * from "./domain/page.js";
-export * from "./domain/ids.js";
-export * from "./messages.js";
+/** The GraphQL contract: type-graphql types over the domain. Import "reflect-metadata" before this module. */
+export * from "./graphql/index.js";

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ExtractionRequested, Job } from "@vp/schema";
-import { openDatabase, SqliteJobRepository, SqliteVideoRepository } from "@vp/platform/local/index";
-import type { QueueMessage } from "@vp/platform/ports/index";
+import type { ExtractionRequested, Job } from "@vp/domain";
+import { openDatabase, SqliteJobRepository, SqliteVideoRepository } from "@vp/platform";
+import type { QueueMessage } from "@vp/platform";
 import { createExtractionHandler, type ExtractionHandlerDeps } from "../src/runner/extraction-handler.js";
 
 const untouchable = (what: string) =>

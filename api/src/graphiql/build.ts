@@ -8,7 +8,7 @@ import { build } from "vite";
  * so `npm start` on a fresh clone serves a working playground with nothing to run by hand.
  */
 const sourceDir = fileURLToPath(new URL(".", import.meta.url));
-export const graphiqlDistDir = fileURLToPath(new URL("../../graphiql-dist", import.meta.url));
+const graphiqlDistDir = fileURLToPath(new URL("../../graphiql-dist", import.meta.url));
 
 async function newestSourceMtime(): Promise<number> {
   const names = await readdir(sourceDir);

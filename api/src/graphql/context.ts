@@ -1,7 +1,7 @@
-import type { Platform } from "@vp/platform/platform";
-import type { Principal } from "@vp/platform/ports/index";
-import { extractBearer } from "@vp/platform/auth/bearer";
-import { isDomainError } from "@vp/schema";
+import type { Platform } from "@vp/platform";
+import type { Principal } from "@vp/platform";
+import { extractBearer } from "@vp/platform";
+import { isDomainError } from "@vp/domain";
 import type { Logger } from "pino";
 import type { Services } from "../services/index.js";
 

@@ -1,4 +1,4 @@
-import { isDomainError } from "@vp/schema";
+import { isDomainError } from "@vp/domain";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 
 /** `extensions.code` values the API answers with on purpose (besides graphql-js and Apollo's own). */

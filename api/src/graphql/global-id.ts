@@ -1,4 +1,4 @@
-import { fromGlobalId, type NodeType } from "@vp/schema";
+import { fromGlobalId, type NodeType } from "@vp/domain";
 
 /** The raw id inside a global id of the expected type; null for malformed ids and ids of another type. */
 export function decodeGlobalId(globalId: string, expected: NodeType): string | null {

@@ -1,5 +1,5 @@
-import { MAX_PAGE_SIZE, type Page, type PageRequest } from "@vp/schema";
-import type { Connection, Edge } from "@vp/schema/graphql/connection.type";
+import { MAX_PAGE_SIZE, type Page, type PageRequest } from "@vp/domain";
+import type { Connection, Edge } from "@vp/schema";
 import { badUserInput } from "./errors.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import type { Platform } from "@vp/platform/platform";
-import type { Principal } from "@vp/platform/ports/index";
+import type { Platform } from "@vp/platform";
+import type { Principal } from "@vp/platform";
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";

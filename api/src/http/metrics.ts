@@ -1,4 +1,4 @@
-import type { Platform } from "@vp/platform/platform";
+import type { Platform } from "@vp/platform";
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 export interface HttpMetrics {

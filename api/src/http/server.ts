@@ -6,8 +6,8 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { Config } from "@vp/platform/config";
-import type { Platform } from "@vp/platform/platform";
+import type { ApiConfig } from "../config.js";
+import type { Platform } from "@vp/platform";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -25,7 +25,7 @@ import { requestIdFrom, requestInfo, requestInfoMiddleware } from "./request-inf
 
 export interface ApiServerDeps {
   readonly platform: Platform;
-  readonly config: Config;
+  readonly config: ApiConfig;
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly engine: ExtractionEngine;

@@ -1,6 +1,6 @@
-import type { ExtractionLimits, ExtractionOptions } from "@vp/schema";
-import type { Platform } from "@vp/platform/platform";
-import type { PlanValidation, ProbeResult } from "@vp/worker/engine/types";
+import type { ExtractionLimits, ExtractionOptions } from "@vp/domain";
+import type { Platform } from "@vp/platform";
+import type { PlanValidation, ProbeResult } from "@vp/engine";
 import type { Logger } from "pino";
 
 /** The parts of the extraction engine the API needs: probing uploads and checking a plan against them. */

@@ -1,4 +1,4 @@
-import { parseExtractionOptions, type ExtractionOptions, type FieldProblem } from "@vp/schema";
+import { parseExtractionOptions, type ExtractionOptions, type FieldProblem } from "@vp/domain";
 
 /**
  * GraphQL sends explicit nulls for omitted nullable fields; the domain schema means

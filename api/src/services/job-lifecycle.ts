@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { isDomainError, toJobSnapshot, type ExtractionOptions, type Job, type Video } from "@vp/schema";
-import { ExtractionError, type ProbeResult } from "@vp/worker/engine/types";
+import { isDomainError, toJobSnapshot, type ExtractionOptions, type Job, type Video } from "@vp/domain";
+import { ExtractionError, type ProbeResult } from "@vp/engine";
 import type { ServiceDeps } from "./deps.js";
 import { optionProblems, userError, type UserErrorData } from "./user-errors.js";
 

@@ -1,5 +1,5 @@
-import { isDomainError, type Job, type JobStatus, type Video } from "@vp/schema";
-import { newId } from "@vp/schema";
+import { isDomainError, type Job, type JobStatus, type Video } from "@vp/domain";
+import { newId } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
 import { createAndQueueJob, enqueueJob, probeVideo, publishJob, unreadableVideo } from "./job-lifecycle.js";

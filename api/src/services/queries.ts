@@ -1,4 +1,4 @@
-import type { Job, JobStatus, Page, Video, VideoStatus } from "@vp/schema";
+import type { Job, JobStatus, Page, Video, VideoStatus } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 
 /** Owner-scoped reads: another owner's id answers null, exactly like an unknown one. */

@@ -1,5 +1,5 @@
-import { isDomainError, newId, type DomainError, type Job, type Video } from "@vp/schema";
-import type { CompletedUpload, UploadTarget as PortUploadTarget } from "@vp/platform/ports/index";
+import { isDomainError, newId, type DomainError, type Job, type Video } from "@vp/domain";
+import type { CompletedUpload, UploadTarget as PortUploadTarget } from "@vp/platform";
 import { UPLOAD_EXPIRES_IN_SECONDS, type ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
 import { blobKeySegment, normalizeVideoContentType, sanitizeFilename } from "./filename.js";

@@ -1,5 +1,5 @@
-import type { FieldProblem } from "@vp/schema";
-import type { UserErrorCode } from "@vp/schema/graphql/enums";
+import type { FieldProblem } from "@vp/domain";
+import type { UserErrorCode } from "@vp/domain";
 
 /** A refusal a client can act on; `field` is a path into the mutation's arguments. */
 export interface UserErrorData {

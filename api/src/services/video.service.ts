@@ -1,4 +1,4 @@
-import { isDomainError, type Job } from "@vp/schema";
+import { isDomainError, type Job } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 import { publishJob } from "./job-lifecycle.js";
 import { notFound, type UserErrorData } from "./user-errors.js";

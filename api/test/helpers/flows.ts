@@ -1,4 +1,4 @@
-import { fromGlobalId } from "@vp/schema";
+import { fromGlobalId } from "@vp/domain";
 import { COMPLETE_UPLOAD, CREATE_UPLOAD } from "./operations.js";
 import { dataOf, type TestEnv } from "./env.js";
 

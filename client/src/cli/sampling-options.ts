@@ -1,4 +1,4 @@
-import type { ExtractionOptionsInput } from "@vp/schema";
+import type { ExtractionOptionsInput } from "@vp/domain";
 import { UsageError } from "./io.js";
 
 /**

@@ -1,4 +1,4 @@
-import { ABSOLUTE_MAX_FRAMES, parseExtractionOptions } from "@vp/schema";
+import { ABSOLUTE_MAX_FRAMES, parseExtractionOptions } from "@vp/domain";
 import type { ExtractionOptionsInput } from "../generated/graphql.js";
 import { UsageError } from "./io.js";
 import { samplingOptions } from "./sampling-options.js";

@@ -1,4 +1,4 @@
-import { DomainError } from "@vp/schema";
+import { DomainError } from "@vp/domain";
 import {
   createLocalJWKSet,
   createRemoteJWKSet,

@@ -1,5 +1,6 @@
-import type { Message, ServiceName } from "@vp/schema";
-import { AWS_REQUIRED_SETTINGS, ConfigError, type Config } from "../config.js";
+import type { Message, ServiceName } from "@vp/domain";
+import { AWS_REQUIRED_SETTINGS, type PlatformSettings } from "../settings.js";
+import { ConfigError } from "../shared/env-config.js";
 import type { ConsumerLogger } from "../messaging/queue-consumer.js";
 import type { Platform } from "../platform.js";
 import type { JobQueue } from "../ports/job-queue.js";
@@ -10,7 +11,7 @@ import { DynamoVideoRepository } from "./dynamo-video-repository.js";
 import { createApiEventQueue, createExtractionQueue, createNotificationQueue } from "./queues.js";
 import { RedisEventBus } from "./redis-event-bus.js";
 import { S3BlobStore } from "./s3-blob-store.js";
-import { DEFAULT_PART_SIZE_BYTES } from "../local/local-disk-blob-store.js";
+import { DEFAULT_PART_SIZE_BYTES } from "../shared/multipart.js";
 import { SesMailer } from "./ses-mailer.js";
 import { createSnsJobEventPublisher, createSnsPublisher } from "./sns-publisher.js";
 
@@ -34,7 +35,7 @@ export interface AwsPlatform extends Platform {
   readonly clients: AwsClients;
 }
 
-type Setting<K extends (typeof AWS_REQUIRED_SETTINGS)[number]> = NonNullable<Config[K]>;
+type Setting<K extends (typeof AWS_REQUIRED_SETTINGS)[number]> = NonNullable<PlatformSettings[K]>;
 
 /**
  * S3, DynamoDB, SNS/SQS, Cognito, SES and Redis behind the same ports as the single-machine
@@ -45,7 +46,7 @@ type Setting<K extends (typeof AWS_REQUIRED_SETTINGS)[number]> = NonNullable<Con
  *   never receive from it (jobEvents reaches it through SNS).
  * - jobEvents: one SNS publish to the worker topic; API pods relay it into `events` (Redis).
  */
-export async function createAwsPlatform(config: Config, options: AwsPlatformOptions): Promise<AwsPlatform> {
+export async function createAwsPlatform(config: PlatformSettings, options: AwsPlatformOptions): Promise<AwsPlatform> {
   const missing = AWS_REQUIRED_SETTINGS.filter((name) => name !== "VP_PUBLIC_URL" && config[name] === undefined);
   if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required when VP_BACKEND=aws`));
   const need = <K extends (typeof AWS_REQUIRED_SETTINGS)[number]>(name: K): Setting<K> => config[name] as Setting<K>;

@@ -7,9 +7,9 @@ import {
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { DomainError, type ErrorCode } from "@vp/schema";
+import { DomainError, type ErrorCode } from "@vp/domain";
 import { createJwksTokenVerifier } from "../auth/jwks-token-verifier.js";
-import { assertAcceptablePassword, assertValidEmail, normalizeEmail } from "../local/identity/credentials-policy.js";
+import { assertAcceptablePassword, assertValidEmail, normalizeEmail } from "../shared/credentials-policy.js";
 import type { AccessTokenVerifier, AuthTokens, IdentityProvider, UserRecord } from "../ports/identity.js";
 
 export interface CognitoIdentityProviderOptions {

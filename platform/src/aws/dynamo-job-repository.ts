@@ -10,7 +10,7 @@ import {
   type NewJob,
   type Page,
   type PageRequest,
-} from "@vp/schema";
+} from "@vp/domain";
 import type { JobCondition, JobRepository } from "../ports/repositories.js";
 import {
   conditionalUpdate,
@@ -23,7 +23,7 @@ import {
   type Item,
   type TableRef,
 } from "./dynamo-support.js";
-import { checkLimit } from "../local/pagination.js";
+import { checkLimit } from "../shared/pagination.js";
 import {
   GSI_OWNER,
   GSI_OWNER_STATUS,

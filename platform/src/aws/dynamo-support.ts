@@ -8,8 +8,8 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { DomainError, MAX_PAGE_SIZE, type Page } from "@vp/schema";
-import { explainNoUpdate, legalSources } from "../local/conditional-update.js";
+import { DomainError, MAX_PAGE_SIZE, type Page } from "@vp/domain";
+import { explainNoUpdate, legalSources } from "../shared/conditional-update.js";
 import { pointerKey } from "./dynamo-table.js";
 
 export type Item = Record<string, unknown>;

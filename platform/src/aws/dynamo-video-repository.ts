@@ -9,7 +9,7 @@ import {
   type VideoMetadata,
   type VideoPatch,
   type VideoStatus,
-} from "@vp/schema";
+} from "@vp/domain";
 import type { VideoCondition, VideoRepository } from "../ports/repositories.js";
 import {
   conditionalUpdate,

@@ -1,4 +1,4 @@
-import { messageSchema, type Message, type MessageOf, type MessageType } from "@vp/schema";
+import { messageSchema, type Message, type MessageOf, type MessageType } from "@vp/domain";
 
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 

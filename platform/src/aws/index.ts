@@ -14,6 +14,5 @@ export { decodeEnvelope, envelopeAttributes, payloadDecoder, unwrapSqsBody, type
 export { createSnsPublisher, createSnsJobEventPublisher } from "./sns-publisher.js";
 export { SqsJobQueue, sendToQueue, type SqsJobQueueOptions } from "./sqs-job-queue.js";
 export { createApiEventQueue, createExtractionQueue, createNotificationQueue } from "./queues.js";
-export { startApiEventRelay, type ApiEventRelayOptions } from "./api-event-relay.js";
 export { SesMailer, type SesMailerOptions } from "./ses-mailer.js";
 export { createAwsPlatform, type AwsPlatform, type AwsPlatformOptions } from "./aws-platform.js";

@@ -1,5 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { ExtractionRequested, JobEvent, Message } from "@vp/schema";
+import type { ExtractionRequested, JobEvent, Message } from "@vp/domain";
 import { decodeEnvelope, envelopeAttributes, payloadDecoder } from "./envelope.js";
 import { createSnsPublisher } from "./sns-publisher.js";
 import { SqsJobQueue, sendToQueue } from "./sqs-job-queue.js";

@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { DomainError, isDomainError } from "@vp/schema";
+import { DomainError, isDomainError } from "@vp/domain";
 import type {
   BlobInfo,
   BlobStore,
@@ -27,14 +27,14 @@ import type {
   UploadTarget,
   UploadTargetOptions,
 } from "../ports/blob-store.js";
-import { checkKey } from "../local/blob-keys.js";
+import { checkKey } from "../shared/blob-keys.js";
 import {
   checkPartList,
   DEFAULT_MULTIPART_THRESHOLD_BYTES,
   DEFAULT_PART_SIZE_BYTES,
   planParts,
-} from "../local/local-disk-blob-store.js";
-import { contentDisposition } from "../local/blob-http-handler.js";
+} from "../shared/multipart.js";
+import { contentDisposition } from "../shared/content-disposition.js";
 
 export interface S3BlobStoreOptions {
   readonly s3: () => S3Client;

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { messageSchema, type JobEvent, type ServiceName } from "@vp/schema";
+import { messageSchema, type JobEvent, type ServiceName } from "@vp/domain";
 import type { JobEventPublisher } from "../ports/job-events.js";
 import type { Publisher } from "../ports/publisher.js";
 import { envelopeAttributes } from "./envelope.js";

@@ -7,7 +7,7 @@ import {
   type Message as SqsMessage,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { DomainError } from "@vp/schema";
+import { DomainError } from "@vp/domain";
 import type { DeadLetter, JobQueue, QueueDepth, QueueMessage } from "../ports/job-queue.js";
 import type { Decoded } from "./envelope.js";
 

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { DomainError, isDomainError, type ErrorCode } from "@vp/schema";
-import { checkKey } from "./blob-keys.js";
+import { DomainError, isDomainError, type ErrorCode } from "@vp/domain";
+import { contentDisposition } from "../shared/content-disposition.js";
+import { checkKey } from "../shared/blob-keys.js";
 import { downloadFields, uploadFields, type LocalDiskBlobStore } from "./local-disk-blob-store.js";
 import { verify } from "./url-signer.js";
 
@@ -38,14 +39,6 @@ function sendError(
 }
 
 /** `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266 / 5987). */
-export function contentDisposition(filename: string): string {
-  const fallback = filename.replace(/[^\x20-\x7e]|["\\%]/g, "_");
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
 
 /**
  * Serves the signed URLs of local blob stores: `PUT /blobs/<bucket>/<key>` (upload targets, and the

@@ -1,4 +1,4 @@
-import { jobChannel, ownerChannel, type JobEvent } from "@vp/schema";
+import { jobChannel, ownerChannel, type JobEvent } from "@vp/domain";
 import type { EventBus } from "../ports/event-bus.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { JobEventPublisher } from "../ports/job-events.js";

@@ -1,4 +1,4 @@
-import { DomainError } from "@vp/schema";
+import { DomainError } from "@vp/domain";
 
 /** better-sqlite3 reports constraint failures as SqliteError with a `code` string. */
 export const isUniqueViolation = (e: unknown): boolean =>

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { DomainError } from "@vp/schema";
+import { DomainError } from "@vp/domain";
 import type { EventBus, Unsubscribe } from "../ports/event-bus.js";
 
 export interface SqliteEventBusOptions {

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { randomBytes, randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { z } from "zod";
-import { DomainError } from "@vp/schema";
+import { DomainError } from "@vp/domain";
 import type { DeadLetter, JobQueue, QueueDepth, QueueMessage } from "../ports/job-queue.js";
 
 export interface SqliteJobQueueOptions<T> {

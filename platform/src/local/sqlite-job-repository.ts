@@ -10,10 +10,10 @@ import {
   type NewJob,
   type Page,
   type PageRequest,
-} from "@vp/schema";
+} from "@vp/domain";
 import type { JobCondition, JobRepository } from "../ports/repositories.js";
-import { type Assignment, date, conditionalUpdate, json, ms, parseJson } from "./conditional-update.js";
-import { afterClause, checkLimit, checkPageSize, toPage } from "./pagination.js";
+import { type Assignment, date, conditionalUpdate, json, ms, parseJson } from "../shared/conditional-update.js";
+import { afterClause, checkLimit, checkPageSize, toPage } from "../shared/pagination.js";
 import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
 import type { SqliteRepositoryOptions } from "./sqlite-video-repository.js";
 

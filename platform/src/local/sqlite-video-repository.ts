@@ -9,10 +9,10 @@ import {
   type VideoMetadata,
   type VideoPatch,
   type VideoStatus,
-} from "@vp/schema";
+} from "@vp/domain";
 import type { VideoCondition, VideoRepository } from "../ports/repositories.js";
-import { type Assignment, conditionalUpdate, json, parseJson } from "./conditional-update.js";
-import { afterClause, checkPageSize, toPage } from "./pagination.js";
+import { type Assignment, conditionalUpdate, json, parseJson } from "../shared/conditional-update.js";
+import { afterClause, checkPageSize, toPage } from "../shared/pagination.js";
 import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
 
 interface VideoRow {

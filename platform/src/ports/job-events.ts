@@ -1,4 +1,4 @@
-import type { JobEvent } from "@vp/schema";
+import type { JobEvent } from "@vp/domain";
 
 /**
  * The worker's output topic for job news. Every write to a job is followed by a publish;

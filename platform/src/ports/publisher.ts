@@ -1,4 +1,4 @@
-import type { Message } from "@vp/schema";
+import type { Message } from "@vp/domain";
 
 /**
  * A service's output topic (SNS on AWS). Subscribers receive the messages whose

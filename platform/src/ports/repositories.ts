@@ -9,7 +9,7 @@ import type {
   Video,
   VideoPatch,
   VideoStatus,
-} from "@vp/schema";
+} from "@vp/domain";
 
 /**
  * Conditions of a conditional update. A write whose conditions do not hold changes nothing

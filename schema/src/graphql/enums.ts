@@ -6,8 +6,9 @@ import {
   JOB_STATUSES,
   SAMPLING_MODES,
   TIMESTAMP_UNITS,
+  USER_ERROR_CODES,
   VIDEO_STATUSES,
-} from "../index.js";
+} from "@vp/domain";
 
 /** type-graphql wants an enum object; ours are `as const` tuples shared with zod, so derive one. */
 function enumOf<const T extends string>(values: readonly T[]): { readonly [K in T]: K } {
@@ -24,18 +25,6 @@ export const FitModeEnum = enumOf(FIT_MODES);
 export const TimestampUnitEnum = enumOf(TIMESTAMP_UNITS);
 export const ExtractionErrorCodeEnum = enumOf(EXTRACTION_ERROR_CODES);
 
-/** The codes a mutation can answer with in `userErrors` (a subset of the domain's ErrorCode). */
-export const USER_ERROR_CODES = [
-  "VALIDATION",
-  "NOT_FOUND",
-  "ILLEGAL_TRANSITION",
-  "STALE_UPDATE",
-  "UPLOAD_MISSING",
-  "SIZE_MISMATCH",
-  "PAYLOAD_TOO_LARGE",
-  "UNREADABLE_VIDEO",
-] as const;
-export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
 export const UserErrorCodeEnum = enumOf(USER_ERROR_CODES);
 
 registerEnumType(JobStatusEnum, {

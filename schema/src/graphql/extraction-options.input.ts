@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int } from "type-graphql";
-import type { FitMode, ImageFormat, SamplingMode, TimestampUnit } from "../index.js";
+import type { FitMode, ImageFormat, SamplingMode, TimestampUnit } from "@vp/domain";
 import { FitModeEnum, ImageFormatEnum, SamplingModeEnum, TimestampUnitEnum } from "./enums.js";
 
 /**

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import type { FitMode, ImageFormat, SamplingMode, TimestampUnit } from "../index.js";
+import type { FitMode, ImageFormat, SamplingMode, TimestampUnit } from "@vp/domain";
 import { FitModeEnum, ImageFormatEnum, SamplingModeEnum, TimestampUnitEnum } from "./enums.js";
 
 /** The validated options with their defaults filled in (the domain's ExtractionOptions). */

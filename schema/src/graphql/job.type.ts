@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import type { ExtractionErrorCode, JobStatus } from "../index.js";
+import type { ExtractionErrorCode, JobStatus } from "@vp/domain";
 import { connectionTypes } from "./connection.type.js";
 import { ExtractionErrorCodeEnum, JobStatusEnum } from "./enums.js";
 import { ExtractionOptionsType } from "./extraction-options.type.js";

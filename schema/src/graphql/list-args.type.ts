@@ -1,4 +1,4 @@
-import type { JobStatus, VideoStatus } from "../index.js";
+import type { JobStatus, VideoStatus } from "@vp/domain";
 import { ArgsType, Field, Int } from "type-graphql";
 import { JobStatusEnum, VideoStatusEnum } from "./enums.js";
 

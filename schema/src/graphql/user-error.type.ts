@@ -1,5 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
-import { UserErrorCodeEnum, type UserErrorCode } from "./enums.js";
+import type { UserErrorCode } from "@vp/domain";
+import { UserErrorCodeEnum } from "./enums.js";
 
 @ObjectType("UserError", {
   description: "A problem with a mutation's input or with the state it acts on.",

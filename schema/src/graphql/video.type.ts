@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
-import type { VideoStatus } from "../index.js";
+import type { VideoStatus } from "@vp/domain";
 import { connectionTypes } from "./connection.type.js";
 import { VideoStatusEnum } from "./enums.js";
 import { ExtractionOptionsType } from "./extraction-options.type.js";

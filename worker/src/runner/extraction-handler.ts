@@ -9,11 +9,11 @@ import {
   type Job,
   type JobError,
   type Video,
-} from "@vp/schema";
-import type { Platform } from "@vp/platform/platform";
-import type { QueueMessage } from "@vp/platform/ports/index";
-import type { Disposition, HandlerContext } from "@vp/platform/messaging/queue-consumer";
-import { ExtractionError, type ExtractRequest, type ExtractResult } from "../engine/types.js";
+} from "@vp/domain";
+import type { Platform } from "@vp/platform";
+import type { QueueMessage } from "@vp/platform";
+import type { Disposition, HandlerContext } from "@vp/platform";
+import { ExtractionError, type ExtractRequest, type ExtractResult } from "@vp/engine";
 import { createProgressReporter } from "./progress-reporter.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
-import type { Platform } from "@vp/platform/platform";
-import { startQueueConsumer, type ConsumerLogger, type QueueConsumer } from "@vp/platform/messaging/queue-consumer";
-import type { ExtractRequest, ExtractResult } from "../engine/types.js";
+import type { Platform } from "@vp/platform";
+import { startQueueConsumer, type ConsumerLogger, type QueueConsumer } from "@vp/platform";
+import type { ExtractRequest, ExtractResult } from "@vp/engine";
 import { createExtractionHandler } from "./extraction-handler.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 

@@ -15,7 +15,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from "graphql";
-import { MAX_PAGE_SIZE } from "@vp/schema";
+import { MAX_PAGE_SIZE } from "@vp/domain";
 import { ERROR_CODES } from "../errors.js";
 
 /**

@@ -1,5 +1,5 @@
-import { toGlobalId, type Job, type JobResult, type Video } from "@vp/schema";
-import type { SignedUrl } from "@vp/platform/ports/index";
+import { toGlobalId, type Job, type JobResult, type Video } from "@vp/domain";
+import type { SignedUrl } from "@vp/platform";
 import {
   CancelJobInput,
   CancelJobPayload,
@@ -10,8 +10,8 @@ import {
   StartExtractionInput,
   StartExtractionPayload,
   VideoType,
-} from "@vp/schema/graphql/index";
-import { DateTimeScalar } from "@vp/schema/graphql/scalars";
+} from "@vp/schema";
+import { DateTimeScalar } from "@vp/schema";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { basenameWithoutExtension, DOWNLOAD_EXPIRES_IN_SECONDS, type UserErrorData } from "../../services/index.js";
 import { viewerId } from "../auth-checker.js";

@@ -1,5 +1,5 @@
-import { fromGlobalId, type Job, type Video } from "@vp/schema";
-import { Node } from "@vp/schema/graphql/index";
+import { fromGlobalId, type Job, type Video } from "@vp/domain";
+import { Node } from "@vp/schema";
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";

@@ -1,5 +1,5 @@
-import type { Job } from "@vp/schema";
-import { ExtractionJobType } from "@vp/schema/graphql/index";
+import type { Job } from "@vp/domain";
+import { ExtractionJobType } from "@vp/schema";
 import { Arg, Authorized, ID, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";

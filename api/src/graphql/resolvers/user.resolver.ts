@@ -1,12 +1,6 @@
-import { toGlobalId, type Job, type Video } from "@vp/schema";
-import {
-  ExtractionJobConnection,
-  JobListArgs,
-  UserType,
-  VideoConnection,
-  VideoListArgs,
-} from "@vp/schema/graphql/index";
-import type { Connection } from "@vp/schema/graphql/connection.type";
+import { toGlobalId, type Job, type Video } from "@vp/domain";
+import { ExtractionJobConnection, JobListArgs, UserType, VideoConnection, VideoListArgs } from "@vp/schema";
+import type { Connection } from "@vp/schema";
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";

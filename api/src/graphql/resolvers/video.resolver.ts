@@ -1,4 +1,4 @@
-import { toGlobalId, type Job, type Video } from "@vp/schema";
+import { toGlobalId, type Job, type Video } from "@vp/domain";
 import {
   CompleteVideoUploadInput,
   CompleteVideoUploadPayload,
@@ -12,8 +12,8 @@ import {
   VideoConnection,
   VideoListArgs,
   VideoType,
-} from "@vp/schema/graphql/index";
-import type { Connection } from "@vp/schema/graphql/connection.type";
+} from "@vp/schema";
+import type { Connection } from "@vp/schema";
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";

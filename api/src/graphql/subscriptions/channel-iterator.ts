@@ -1,4 +1,4 @@
-import type { EventBus } from "@vp/platform/ports/index";
+import type { EventBus } from "@vp/platform";
 
 /**
  * An EventBus channel as an async iterator. Resolves once the bus subscription is live (so a

@@ -1,5 +1,5 @@
-import { fromJobSnapshot, jobChannel, jobEventSchema, ownerChannel, type Job } from "@vp/schema";
-import type { EventBus } from "@vp/platform/ports/index";
+import { fromJobSnapshot, jobChannel, jobEventSchema, ownerChannel, type Job } from "@vp/domain";
+import type { EventBus } from "@vp/platform";
 import type { Logger } from "pino";
 import { filterMap, openChannel } from "./channel-iterator.js";
 

@@ -2,8 +2,8 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ABSOLUTE_MAX_FRAMES, parseExtractionOptions } from "@vp/schema";
-import { extract, ExtractionError, probe, validatePlan } from "@vp/worker/engine/index";
+import { ABSOLUTE_MAX_FRAMES, parseExtractionOptions } from "@vp/domain";
+import { extract, ExtractionError, probe, validatePlan } from "@vp/engine";
 import { EXIT, UsageError, type CliIo, type Command, type ExitCode } from "../io.js";
 import { normalizeOptionalValues, SAMPLING_FLAGS, SAMPLING_HELP, samplingOptions } from "../sampling-options.js";
 

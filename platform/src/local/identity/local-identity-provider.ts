@@ -1,11 +1,11 @@
 import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Database, Statement } from "better-sqlite3";
-import { DomainError, newId } from "@vp/schema";
+import { DomainError, newId } from "@vp/domain";
 import { SignJWT } from "jose";
 import type { AuthTokens, IdentityProvider, UserRecord } from "../../ports/identity.js";
 import type { Mailer } from "../../ports/mailer.js";
 import { confirmationMail } from "./confirmation-mail.js";
-import { assertAcceptablePassword, assertValidEmail, normalizeEmail } from "./credentials-policy.js";
+import { assertAcceptablePassword, assertValidEmail, normalizeEmail } from "../../shared/credentials-policy.js";
 import { migrate } from "./migrate.js";
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from "./password-hash.js";
 import type { SigningKeys } from "./signing-keys.js";

@@ -1,0 +1,317 @@
+import { availableParallelism } from "node:os";
+import { DEFAULT_SCENE_THRESHOLD, type ExtractionOptions } from "@vp/domain";
+import { FILE_EXTENSIONS, outputFilters, outputSize, sceneSelect, type OutputSize } from "./ffmpeg/args.js";
+import { source, threadsFor, timed, type EngineContext } from "./engine-context.js";
+import type { DecodedFrame, RawFrame } from "./ffmpeg/frame-source.js";
+import { orderedMerge } from "./ordered.js";
+import { frameCap, targetAt, targetCount, validatePlan, TIME_EPSILON, type Targets } from "./sampling/plan.js";
+import { checkFile, probe, toFileUrl } from "./ffmpeg/probe.js";
+import { ProgressReporter } from "./progress.js";
+import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
+import { runCollect } from "./ffmpeg/runner.js";
+import { seekMany, seekOne } from "./seek-frames.js";
+import { keyframeSpans, segmentFrames, spanFrames, type SegmentSpans } from "./segment-frames.js";
+import {
+  choosePlan,
+  DEFAULT_KEYFRAME_INTERVAL,
+  MAX_SEEKS_PER_PROCESS,
+  periodicKeyframes,
+  planSeekBatches,
+  type Plan,
+} from "./sampling/strategy.js";
+import {
+  ExtractionError,
+  type ExtractRequest,
+  type ExtractResult,
+  type ManifestFrame,
+  type ProbeResult,
+} from "./types.js";
+import { ZipSink } from "./archive/zip-sink.js";
+
+/** SCENES: minimum seconds between two scene frames when the request names none. */
+export const DEFAULT_SCENE_MIN_GAP_SECONDS = 0.5;
+/** Bytes a waiting decoder may buffer ahead of the archive, all processes together. */
+const READ_AHEAD_BYTES = 48 * 1024 * 1024;
+
+interface PlacedFrame extends DecodedFrame {
+  readonly requestedSeconds: number | null;
+}
+
+/**
+ * Extracts frames into a stored ZIP streamed to `req.output`, with `manifest.json` last.
+ * Frame-exact: for each requested time t the frame kept is the first whose timestamp is >= t.
+ */
+export async function extract(req: ExtractRequest): Promise<ExtractResult> {
+  const controller = new AbortController();
+  const stop = (e: ExtractionError): void => {
+    if (!controller.signal.aborted) controller.abort(e);
+  };
+  const onCancel = (): void => stop(new ExtractionError("CANCELLED", "The extraction was cancelled.", true));
+  if (req.signal?.aborted) onCancel();
+  req.signal?.addEventListener("abort", onCancel, { once: true });
+  const timer = setTimeout(
+    () =>
+      stop(
+        new ExtractionError(
+          "TIMEOUT",
+          `The extraction took longer than its ${req.limits.timeoutSeconds} s limit.`,
+          true,
+        ),
+      ),
+    req.limits.timeoutSeconds * 1000,
+  );
+  const sink = new ZipSink(req.output, controller.signal);
+  const progress = new ProgressReporter(req.onProgress);
+  try {
+    if (controller.signal.aborted) throw controller.signal.reason;
+    const bins = await resolveFfmpeg();
+    // A probe made earlier does not prove the file is still there and unchanged in kind.
+    if (req.probe) await checkFile(req.inputPath);
+    const probed =
+      req.probe ??
+      (await probe(req.inputPath, { signal: controller.signal, timeoutSeconds: req.limits.timeoutSeconds }));
+    const options = req.options;
+    const verdict = validatePlan(options, probed, req.limits);
+    if (!verdict.ok)
+      throw new ExtractionError(
+        "INVALID_OPTIONS",
+        verdict.problems.map((p) => `${p.field.join(".")}: ${p.message}`).join("; "),
+        false,
+      );
+
+    const cores = availableParallelism();
+    const concurrency = Math.max(1, req.limits.concurrency ?? cores);
+    const size = outputSize(probed.width, probed.height, options);
+    const bufferFrames = Math.max(
+      2,
+      Math.min(120, Math.floor(READ_AHEAD_BYTES / concurrency / estimateFrameBytes(size, options.format))),
+    );
+    const plan = choosePlan(options, probed, concurrency, bufferFrames);
+    const ctx: EngineContext = {
+      bins,
+      probe: probed,
+      options,
+      signal: controller.signal,
+      size,
+      concurrency,
+      cores,
+      cap: frameCap(options, req.limits),
+      url: toFileUrl(req.inputPath),
+      origin: probed.timeOrigin ?? probed.startTime,
+      seeksPerProcess: Math.max(1, req.limits.seeksPerProcess ?? MAX_SEEKS_PER_PROCESS),
+      runs: { count: 0 },
+    };
+    const expected = plan.targets ? targetCount(plan.targets) : null;
+    const span = plan.range.end - plan.range.start;
+    const ext = FILE_EXTENSIONS[options.format];
+    const frames: ManifestFrame[] = [];
+    for await (const f of framesOf(plan, ctx, bufferFrames)) {
+      if (controller.signal.aborted) throw controller.signal.reason;
+      if (frames.length >= ctx.cap) break;
+      const index = frames.length + 1;
+      const file = `frame_${String(index).padStart(6, "0")}.${ext}`;
+      await sink.add(file, f.data);
+      frames.push({ file, index, requestedSeconds: f.requestedSeconds, timestampSeconds: f.seconds });
+      progress.report(expected ? index / expected : (f.seconds - plan.range.start) / span, index);
+    }
+    if (frames.length === 0)
+      throw new ExtractionError("INPUT_CORRUPT", "No frame could be decoded from the video.", false);
+    const manifest = { video: videoOf(probed), options, strategy: plan.strategy, frames };
+    await sink.add("manifest.json", Buffer.from(JSON.stringify(manifest, null, 2)));
+    await sink.finish();
+    progress.report(1, frames.length, true);
+    return { frameCount: frames.length, strategy: plan.strategy, ffmpegRuns: ctx.runs.count, frames, probe: probed };
+  } catch (err) {
+    const e = classified(err, controller.signal);
+    stop(e);
+    sink.abort(e);
+    throw e;
+  } finally {
+    clearTimeout(timer);
+    req.signal?.removeEventListener("abort", onCancel);
+  }
+}
+
+function classified(err: unknown, signal: AbortSignal): ExtractionError {
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  const diagnostics = err instanceof ExtractionError ? err.diagnostics : String(err);
+  if (reason instanceof ExtractionError)
+    return new ExtractionError(reason.code, reason.message, reason.retryable, diagnostics);
+  if (err instanceof ExtractionError) return err;
+  if ((err as NodeJS.ErrnoException | null)?.code === "ENOSPC")
+    return new ExtractionError("OUT_OF_DISK", "The disk is full: the archive could not be written.", true, diagnostics);
+  return new ExtractionError(
+    "INTERNAL",
+    "The extraction failed unexpectedly.",
+    true,
+    err instanceof Error ? (err.stack ?? err.message) : String(err),
+  );
+}
+
+const videoOf = (p: ProbeResult) => ({
+  durationSeconds: p.durationSeconds,
+  width: p.width,
+  height: p.height,
+  frameRate: p.frameRate,
+  videoCodec: p.videoCodec,
+  rotation: p.rotation,
+  hasAudio: p.hasAudio,
+  formatName: p.formatName,
+});
+
+function estimateFrameBytes(size: OutputSize, format: ExtractionOptions["format"]): number {
+  const bytesPerPixel = format === "PNG" ? 2 : format === "WEBP" ? 0.15 : 0.3;
+  return Math.max(4096, size.width * size.height * bytesPerPixel);
+}
+
+function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGenerator<PlacedFrame> {
+  switch (plan.strategy) {
+    case "seek-parallel": {
+      const times = Array.from({ length: targetCount(plan.targets) }, (_, i) => targetAt(plan.targets, i));
+      const batches = planSeekBatches(
+        times,
+        ctx.concurrency,
+        ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL,
+        periodicKeyframes(ctx.probe.keyframeSample),
+        ctx.seeksPerProcess,
+      );
+      const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
+      const producers = batches.map(
+        ([from, to]) =>
+          () =>
+            seekMany(ctx, times.slice(from, to), threads),
+      );
+      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), plan.targets, ctx);
+    }
+    case "segmented-decode": {
+      const t = plan.targets;
+      const running = Math.min(ctx.concurrency, plan.segments.length);
+      const spans = keyframeSpans(ctx, t, plan.segments);
+      const producers = plan.segments.map(
+        (seg, i) => () =>
+          spans
+            ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
+            : segmentFrames(ctx, t, seg, i === plan.segments.length - 1, threadsFor(ctx, running)),
+      );
+      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, ctx);
+    }
+    case "keyframes":
+      return untargeted(
+        ctx,
+        source(ctx, {
+          seek: plan.range.start,
+          duration: plan.range.end - plan.range.start,
+          keyframesOnly: true,
+          maxFrames: ctx.cap,
+          filters: outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+        }),
+      );
+    case "scenes": {
+      const o = ctx.options;
+      return untargeted(
+        ctx,
+        source(ctx, {
+          seek: plan.range.start,
+          duration: plan.range.end - plan.range.start,
+          maxFrames: ctx.cap,
+          filters: [
+            sceneSelect(
+              o.sceneThreshold ?? DEFAULT_SCENE_THRESHOLD,
+              o.sceneMinGapSeconds ?? DEFAULT_SCENE_MIN_GAP_SECONDS,
+            ),
+            ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
+          ],
+        }),
+      );
+    }
+  }
+}
+
+async function* untargeted(ctx: EngineContext, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
+  for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };
+}
+
+/**
+ * Pairs decoded frames (time order, possibly repeated at segment joins) with the requested times:
+ * each frame answers the targets in (previous frame, this frame]. Targets after the last decoded
+ * frame get the video's last frame, unless the video ends well before its declared duration
+ * (truncated: more frames were expected than delivered).
+ */
+async function* placeOnTargets(
+  frames: AsyncGenerator<DecodedFrame>,
+  targets: Targets,
+  ctx: EngineContext,
+): AsyncGenerator<PlacedFrame> {
+  const n = targetCount(targets);
+  let next = 0;
+  let last = -Infinity;
+  for await (const f of frames) {
+    if (f.seconds <= last + TIME_EPSILON) continue;
+    let requested: number | null = null;
+    while (next < n && targetAt(targets, next) <= f.seconds + TIME_EPSILON) {
+      requested ??= targetAt(targets, next);
+      next++;
+    }
+    if (requested === null) continue;
+    last = f.seconds;
+    yield { ...f, requestedSeconds: requested };
+  }
+  // Targets left: their frame lies past what was decoded (after a segment's end, or past the last frame).
+  while (next < n) {
+    const t = targetAt(targets, next);
+    let found: DecodedFrame | null = null;
+    for await (const f of seekOne(ctx, t, ctx.cores)) found = f;
+    if (found && found.seconds > last + TIME_EPSILON) {
+      yield { ...found, requestedSeconds: t };
+      last = found.seconds;
+      while (next < n && targetAt(targets, next) <= found.seconds + TIME_EPSILON) next++;
+      continue;
+    }
+    // Nothing at or after t. Fine at the very end of a video (t between its last frame and its
+    // declared end); a video whose frames stop well before its declared duration is truncated.
+    const lastPts = await lastFrameTime(ctx);
+    const tolerance = Math.max(0.25, ctx.probe.frameRate > 0 ? 3 / ctx.probe.frameRate : 0) + 0.5;
+    if (lastPts === null || lastPts >= t - TIME_EPSILON || lastPts < ctx.probe.durationSeconds - tolerance)
+      throw new ExtractionError(
+        "INPUT_CORRUPT",
+        `The video ends early: no frame at ${t} s although it declares ${ctx.probe.durationSeconds} s; the file is probably truncated or damaged.`,
+        false,
+      );
+    if (lastPts > last + TIME_EPSILON)
+      for await (const f of seekOne(ctx, lastPts, ctx.cores)) {
+        yield { ...f, requestedSeconds: t };
+        break;
+      }
+    return;
+  }
+}
+
+/** Time of the video's last frame, from the packets of its last seconds (no decoding). */
+async function lastFrameTime(ctx: EngineContext): Promise<number | null> {
+  const from = Math.max(0, ctx.probe.durationSeconds - 10);
+  const { stdout } = await runCollect({
+    command: ctx.bins.ffprobePath,
+    args: [
+      "-v",
+      "error",
+      "-protocol_whitelist",
+      "file",
+      "-select_streams",
+      "v:0",
+      "-read_intervals",
+      `${from}%`,
+      "-show_entries",
+      "packet=pts_time",
+      "-of",
+      "csv=p=0",
+      ctx.url,
+    ],
+    signal: ctx.signal,
+    timeoutSeconds: 60,
+  });
+  const times = stdout
+    .split("\n")
+    .map((l) => Number.parseFloat(l))
+    .filter((x) => Number.isFinite(x));
+  return times.length > 0 ? Math.round((Math.max(...times) - ctx.origin) * 1e6) / 1e6 : null;
+}

@@ -1,0 +1,106 @@
+import { num, outputFilters } from "./ffmpeg/args.js";
+import { DEFAULT_KEYFRAME_INTERVAL } from "./sampling/strategy.js";
+import type { DecodedFrame } from "./ffmpeg/frame-source.js";
+import { firstTickAt, planSeekBatch } from "./sampling/seek-batch.js";
+import {
+  batchable,
+  INDEXED_FORMATS,
+  onTimeline,
+  outpointMargin,
+  source,
+  timed,
+  type EngineContext,
+} from "./engine-context.js";
+
+/** Where to seek so that ffmpeg keeps exactly the frames at or after t (see firstTickAt). */
+function exactSeek(ctx: EngineContext, t: number): number {
+  const tb = ctx.probe.timeBase;
+  // trim rounds the seek to the nearest tick: exact only while a tick is at least 2 µs.
+  if (!tb || tb.den > tb.num * 500_000) return t;
+  const originMicros = Math.round(ctx.origin * 1e6);
+  return Number(firstTickAt(t, originMicros, tb).micros - BigInt(originMicros)) / 1e6;
+}
+
+/**
+ * The first frame at or after each of `times` (ascending), from one ffmpeg process (seek-batch.ts).
+ * A target the batch leaves unanswered (no frame within its outpoint margin, e.g. a pause in a
+ * screen recording) or a batch that fails is sought on its own, so the result is always the
+ * single-seek one; a real fault then fails there, classified.
+ */
+export async function* seekMany(
+  ctx: EngineContext,
+  times: readonly number[],
+  threads: number,
+): AsyncGenerator<DecodedFrame> {
+  const p = ctx.probe;
+  const batch =
+    times.length > 1 && p.timeBase && batchable(ctx)
+      ? planSeekBatch({
+          url: ctx.url,
+          formatName: p.formatName,
+          targets: times,
+          originMicros: Math.round(ctx.origin * 1e6),
+          timeBase: p.timeBase,
+          durationSeconds: p.durationSeconds,
+          marginSeconds: outpointMargin(p),
+        })
+      : null;
+  let next = 0;
+  if (batch) {
+    try {
+      const frames = source(ctx, {
+        concatScript: batch.script,
+        threads,
+        maxFrames: times.length,
+        filters: [batch.select, ...outputFilters(p.width, p.height, ctx.size, ctx.bins.outdated)],
+      });
+      for await (const f of frames) {
+        const at = batch.locate(f.micros);
+        if (!at || at.target < next) continue;
+        for (; next < at.target; next++) yield* seekOne(ctx, times[next] as number, threads);
+        yield { data: f.data, seconds: onTimeline(ctx, at.micros) };
+        next = at.target + 1;
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+    }
+  }
+  for (; next < times.length; next++) yield* seekOne(ctx, times[next] as number, threads);
+}
+
+/**
+ * Seconds to start decoding before a target in containers without a seek index (MPEG-TS, MPEG-PS,
+ * raw streams): their seek lands on any frame, and the decoder drops frames until the next
+ * keyframe, which may lie past the target. Starting two keyframe intervals early puts one before it.
+ */
+function preroll(ctx: EngineContext): number {
+  if (INDEXED_FORMATS.test(ctx.probe.formatName)) return 0;
+  return 2 * (ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL * 2) + 1;
+}
+
+/** Where to seek for t: t itself with a seek index; otherwise the preroll earlier, or no seek at all near the start (a seek there can skip the first keyframe). */
+export function earlySeek(ctx: EngineContext, t: number): { seek?: number } {
+  const early = preroll(ctx);
+  if (early === 0) return { seek: t };
+  return t - early > 0 ? { seek: t - early } : {};
+}
+
+/**
+ * The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops
+ * earlier frames); without a seek index, a seek before t and a select at t.
+ */
+export function seekOne(ctx: EngineContext, t: number, threads: number): AsyncGenerator<DecodedFrame> {
+  const seek = exactSeek(ctx, t);
+  const early = preroll(ctx);
+  const filters = outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated);
+  return timed(
+    ctx,
+    source(ctx, {
+      ...earlySeek(ctx, seek),
+      threads,
+      maxFrames: 1,
+      // Raw times (-copyts); half a microsecond of slack, as `seek` is the frame's time rounded up.
+      filters: early > 0 ? [`select='gte(t,${num(ctx.origin + seek - 5e-7)})'`, ...filters] : filters,
+    }),
+  );
+}

@@ -1,0 +1,85 @@
+import type { Writable } from "node:stream";
+import type { ExtractionErrorCode, ExtractionOptions, FieldProblem, VideoMetadata } from "@vp/domain";
+
+/** The probe's findings: the domain metadata plus what the engine needs to plan. */
+export interface ProbeResult extends VideoMetadata {
+  /** Timestamp of the first video frame (seconds); often 0, not always. */
+  readonly startTime: number;
+  /** Mean seconds between keyframes, when known. */
+  readonly keyframeIntervalSeconds: number | null;
+  /** True when the stream's frame rate varies (phone and screen recordings). */
+  readonly variableFrameRate: boolean;
+  readonly frameCount: number | null;
+  /**
+   * Where ffmpeg's seek timeline starts (the container's start time, seconds). Times in options and
+   * manifests are relative to it. Absent in probes made elsewhere: then `startTime` is used.
+   */
+  readonly timeOrigin?: number;
+  /** The video stream's time base: its timestamps are whole multiples of num/den seconds. */
+  readonly timeBase?: { readonly num: number; readonly den: number };
+  /** Keyframe times seen in the first minute (seconds, timeline of the options); lets segments start on keyframes. */
+  readonly keyframeSample?: readonly number[];
+}
+
+export interface ManifestFrame {
+  readonly file: string;
+  readonly index: number;
+  /** The time that was asked for (seconds), for timestamp-driven modes. */
+  readonly requestedSeconds: number | null;
+  /** The decoded frame's true presentation time (seconds). */
+  readonly timestampSeconds: number;
+}
+
+export interface ExtractionProgress {
+  /** 0..1, monotonic. */
+  readonly progress: number;
+  readonly framesExtracted: number;
+}
+
+export interface ExtractRequest {
+  /** Local file to read; the only input ffmpeg is allowed to open. */
+  readonly inputPath: string;
+  readonly options: ExtractionOptions;
+  /** Receives the ZIP archive (stored, not deflated) as it is produced. */
+  readonly output: Writable;
+  /** A probe already made (e.g. at upload completion) saves one ffprobe run. */
+  readonly probe?: ProbeResult;
+  readonly signal?: AbortSignal;
+  /** Called at most a few times per second. */
+  readonly onProgress?: (p: ExtractionProgress) => void;
+  readonly limits: {
+    readonly maxFrames: number;
+    readonly timeoutSeconds: number;
+    /** ffmpeg processes run at once; default: available cores. */
+    readonly concurrency?: number;
+    /** Accurate seeks one ffmpeg process answers at most (1: a process per target); default 16. */
+    readonly seeksPerProcess?: number;
+  };
+}
+
+export interface ExtractResult {
+  readonly frameCount: number;
+  /** Which strategy the engine chose, recorded in the job result. */
+  readonly strategy: string;
+  /** ffmpeg processes the extraction started (not counting probes). */
+  readonly ffmpegRuns: number;
+  readonly frames: readonly ManifestFrame[];
+  readonly probe: ProbeResult;
+}
+
+/** A classified failure: a stable code, words a user understands, and whether retrying can help. */
+export class ExtractionError extends Error {
+  override readonly name = "ExtractionError";
+  constructor(
+    readonly code: ExtractionErrorCode,
+    message: string,
+    readonly retryable: boolean,
+    /** Bounded tail of ffmpeg's stderr, for the logs (never shown to users). */
+    readonly diagnostics: string = "",
+  ) {
+    super(message);
+  }
+}
+
+/** The plan is validated against the probe: timestamps beyond the duration, budgets over maxFrames. */
+export type PlanValidation = { readonly ok: true } | { readonly ok: false; readonly problems: readonly FieldProblem[] };

@@ -1,0 +1,75 @@
+import { join } from "node:path";
+import { extractionRequestedSchema, jobEventSchema, type JobEvent, type ServiceName } from "@vp/domain";
+import { createAwsPlatform, type AwsPlatform } from "./aws/aws-platform.js";
+import { createLocalJobEventPublisher } from "./local/local-job-event-publisher.js";
+import { createLocalPlatform, type LocalPlatform } from "./local/local-platform.js";
+import { SqliteJobQueue } from "./local/sqlite-job-queue.js";
+import type { ConsumerLogger } from "./messaging/queue-consumer.js";
+import type { PlatformSettings } from "./settings.js";
+import { openDatabase } from "./sqlite/index.js";
+
+/**
+ * The adapters one process runs on. `local` messaging means queues and job news stay on this host
+ * (SQLite), so the process that runs the worker also sends the emails; with `aws` messaging the
+ * notify Lambda does, and API pods relay job news from their SQS queue.
+ */
+export type Backend =
+  | { readonly kind: "local"; readonly platform: LocalPlatform }
+  | { readonly kind: "aws"; readonly messaging: "aws" | "local"; readonly platform: AwsPlatform };
+
+export interface SelectPlatformOptions {
+  readonly logger: ConsumerLogger;
+  /** Who this process is, as the sender of the job events it publishes. */
+  readonly service: ServiceName;
+  /** Origin of this machine's HTTP server (local blob URLs); known only after listen when the port is 0. */
+  readonly publicUrl: () => string;
+}
+
+/** Adapters are chosen here, by configuration, and nowhere else. */
+export async function selectPlatform(settings: PlatformSettings, options: SelectPlatformOptions): Promise<Backend> {
+  if (settings.VP_BACKEND === "local")
+    return {
+      kind: "local",
+      platform: await createLocalPlatform({
+        dataDir: settings.dataDir,
+        publicUrl: options.publicUrl,
+        issuer: settings.publicUrl ?? "urn:video-processor:local",
+        accessTokenTtlSeconds: settings.VP_ACCESS_TOKEN_TTL_SECONDS,
+        requireEmailConfirmation: settings.VP_REQUIRE_EMAIL_CONFIRMATION,
+        mailFrom: settings.VP_MAIL_FROM,
+        smtpUrl: settings.SMTP_URL,
+        jobMaxAttempts: settings.VP_JOB_MAX_ATTEMPTS,
+        multipartThresholdBytes: settings.VP_MULTIPART_THRESHOLD_BYTES,
+      }),
+    };
+  const aws = await createAwsPlatform(settings, { logger: options.logger, service: options.service });
+  if (settings.VP_MESSAGING !== "local") return { kind: "aws", messaging: "aws", platform: aws };
+  return { kind: "aws", messaging: "local", platform: withLocalMessaging(aws, settings) };
+}
+
+/** Queues in one SQLite file under the data dir; job news straight onto the (Redis) event bus. */
+function withLocalMessaging(aws: AwsPlatform, settings: PlatformSettings): AwsPlatform {
+  const db = openDatabase(join(settings.dataDir, "messaging.db"));
+  const extractionQueue = new SqliteJobQueue({
+    db,
+    name: "extractions",
+    schema: extractionRequestedSchema,
+    maxAttempts: settings.VP_JOB_MAX_ATTEMPTS + 1,
+  });
+  const notificationQueue = new SqliteJobQueue<JobEvent>({
+    db,
+    name: "notifications",
+    schema: jobEventSchema,
+    maxAttempts: 5,
+  });
+  return {
+    ...aws,
+    extractionQueue,
+    notificationQueue,
+    jobEvents: createLocalJobEventPublisher({ events: aws.events, notifications: notificationQueue }),
+    async close() {
+      await aws.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import dynalite from "dynalite";
+import S3rver from "s3rver";
+import { createAwsClients, type AwsClients } from "../../aws/clients.js";
+
+/** Per-test random names (buckets: lowercase, 3-63 chars). */
+export const randomName = (prefix: string): string => `${prefix}-${randomBytes(5).toString("hex")}`;
+
+export const TEST_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+export const TEST_REGION = "us-east-1";
+
+/** A port nobody listens on right now (for servers that must know their port before they start). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+}
+
+export interface RunningServer {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** DynamoDB (dynalite, in memory) on a free port. */
+export async function startDynalite(): Promise<RunningServer> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+}
+
+/** S3 (s3rver) on a free port, storing under a temp dir removed on close. */
+export async function startS3rver(): Promise<RunningServer> {
+  const directory = await mkdtemp(join(tmpdir(), "vp-s3rver-"));
+  const s3rver = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, configureBuckets: [] });
+  const address = (await s3rver.run()) as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await s3rver.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+export const redisServerAvailable = (): boolean =>
+  spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
+
+/** A private redis-server (no persistence) on a free port, in a temp dir. */
+export async function startRedis(): Promise<RunningServer & { readonly url: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "vp-redis-"));
+  const port = await freePort();
+  const child = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = "";
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (/Ready to accept connections/i.test(out)) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
+    child.once("error", reject);
+  });
+  const exited = new Promise((r) => child.once("exit", r));
+  return {
+    endpoint: `127.0.0.1:${port}`,
+    url: `redis://127.0.0.1:${port}`,
+    async close() {
+      child.kill("SIGTERM");
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** AWS clients pointed at the given local endpoints, with static test credentials. */
+export function testClients(endpoints: Parameters<typeof createAwsClients>[0]["endpoints"]): AwsClients {
+  return createAwsClients({ region: TEST_REGION, endpoints, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+}
