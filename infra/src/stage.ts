@@ -67,7 +67,8 @@ const DEFAULTS: Record<
 function positiveInt(name: string, raw: unknown, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`context ${name}=${String(raw)}: must be a whole number >= 1`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`context ${name}=${JSON.stringify(raw)}: must be a whole number >= 1`);
   return n;
 }
 

@@ -21,11 +21,11 @@ const spec: WorkloadSpec = {
   workerConcurrency: 2,
 };
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- walking plain manifest data
+type Any = Record<string, any>; // walking plain manifest data (no-explicit-any is off in tests)
 const find = (objects: K8sObject[], kind: string, name: string): Any => {
   const o = objects.find((x) => x.kind === kind && (x.metadata as Any).name === name);
   if (!o) throw new Error(`no ${kind}/${name}`);
-  return o as Any;
+  return o;
 };
 
 describe("workload manifests", () => {
@@ -36,7 +36,9 @@ describe("workload manifests", () => {
     const api = find(objects, "Deployment", "api").spec.template.spec;
     const c = api.containers[0];
     expect(api.serviceAccountName).toBe("api");
-    expect(c.args).toEqual(["--role", "api"]);
+    // The API image's own bundle: no role flag, no tsx.
+    expect(c.command).toEqual(["node", "dist/api.js"]);
+    expect(c.args).toBeUndefined();
     expect(c.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(c.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(c.lifecycle.preStop.sleep.seconds).toBeLessThan(api.terminationGracePeriodSeconds);
@@ -50,6 +52,8 @@ describe("workload manifests", () => {
 
   it("give the worker more grace than its own shutdown budget, so it can finish or hand back its job", () => {
     const w = find(objects, "Deployment", "worker").spec.template.spec;
+    expect(w.containers[0].command).toEqual(["node", "dist/worker.js"]);
+    expect(w.containers[0].args).toBeUndefined();
     const env = Object.fromEntries(w.containers[0].env.map((e: Any) => [e.name, e.value]));
     expect(Number(env.VP_SHUTDOWN_GRACE_SECONDS)).toBeLessThan(w.terminationGracePeriodSeconds);
     expect(env.VP_METRICS_PORT).toBe("9100");
@@ -57,6 +61,17 @@ describe("workload manifests", () => {
     expect(w.containers[0].readinessProbe.httpGet).toEqual({ path: "/healthz", port: "metrics" });
     // A core per concurrent ffmpeg job.
     expect(w.containers[0].resources.requests.cpu).toBe("2000m");
+  });
+
+  it("run in each role's pod the command its Dockerfile target runs", () => {
+    const dockerfile = readFileSync(new URL("../../Dockerfile", import.meta.url), "utf8");
+    for (const role of ["api", "worker"] as const) {
+      // The CMD of the `FROM ... AS <role>` stage: everything up to the next FROM.
+      const stage = new RegExp(`^FROM \\S+ AS ${role}$([\\s\\S]*?)(?=^FROM |(?![\\s\\S]))`, "m").exec(dockerfile);
+      expect(stage, `Dockerfile target ${role}`).not.toBeNull();
+      const cmd = /^CMD (\[.*\])$/m.exec(stage![1]!);
+      expect(JSON.parse(cmd![1]!)).toEqual(find(objects, "Deployment", role).spec.template.spec.containers[0].command);
+    }
   });
 
   it("leave replica counts to the autoscalers (re-applying must not reset them)", () => {

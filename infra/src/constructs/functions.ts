@@ -4,6 +4,7 @@ import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { fileURLToPath } from "node:url";
+import { ESM_REQUIRE_BANNER, NODE_TARGET, nodeBundleOptions } from "../../../scripts/esbuild-options.js";
 import { acknowledge } from "../nag.js";
 
 /** The repository root: Lambda entries live in sibling workspaces and bundle from the root lock file. */
@@ -23,6 +24,8 @@ export interface WorkspaceFunctionProps {
 /**
  * A Node.js Lambda bundled by the local esbuild (no Docker) as one ESM file. The AWS SDK is
  * bundled too, so the function runs the SDK version the tests ran rather than the runtime's.
+ * Target, format, platform and the `require` banner are the ones the service bundles use
+ * (scripts/esbuild-options.ts); unlike them, Lambdas prefer ESM entry points and are minified.
  */
 export class WorkspaceFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
@@ -49,14 +52,14 @@ export class WorkspaceFunction extends Construct {
       environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: "node22",
-        platform: "node",
+        target: NODE_TARGET,
+        platform: nodeBundleOptions.platform,
         mainFields: ["module", "main"],
-        sourceMap: true,
+        sourceMap: nodeBundleOptions.sourcemap,
         minify: true,
         externalModules: [],
         // ESM bundles still meet CommonJS dependencies that call require().
-        banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
       },
     });
     acknowledge(

@@ -28,6 +28,15 @@ export interface WorkloadSpec {
   readonly workerShutdownGraceSeconds?: number;
 }
 
+/**
+ * What each image runs (its Dockerfile CMD, from WORKDIR /app), stated here too so the manifest
+ * says what a pod runs: one bundle per role, no role flag.
+ */
+export const ROLE_COMMANDS = {
+  api: ["node", "dist/api.js"],
+  worker: ["node", "dist/worker.js"],
+} as const;
+
 const ns = APP_NAMESPACE;
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -108,7 +117,7 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
             {
               name: "api",
               image: spec.apiImage,
-              args: ["--role", "api"],
+              command: [...ROLE_COMMANDS.api],
               ports: [{ name: "http", containerPort: apiPort }],
               env: [
                 { name: "PORT", value: String(apiPort) },
@@ -183,7 +192,7 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
             {
               name: "worker",
               image: spec.workerImage,
-              args: ["--role", "worker"],
+              command: [...ROLE_COMMANDS.worker],
               ports: [{ name: "metrics", containerPort: metricsPort }],
               env: [
                 { name: "VP_METRICS_PORT", value: String(metricsPort) },
