@@ -1,16 +1,15 @@
 import { availableParallelism } from "node:os";
-import { DEFAULT_SCENE_THRESHOLD, type ExtractionOptions } from "@vp/domain";
-import { FILE_EXTENSIONS, outputFilters, outputSize, sceneSelect, type OutputSize } from "./ffmpeg/args.js";
+import type { ExtractionOptions } from "@vp/domain";
+import { FILE_EXTENSIONS, outputFilters, outputSize, type OutputSize } from "./ffmpeg/args.js";
 import { source, threadsFor, timed, type EngineContext } from "./engine-context.js";
-import type { DecodedFrame, RawFrame } from "./ffmpeg/frame-source.js";
+import type { RawFrame } from "./ffmpeg/frame-source.js";
 import { orderedMerge } from "./ordered.js";
-import { frameCap, targetAt, targetCount, validatePlan, TIME_EPSILON, type Targets } from "./sampling/plan.js";
 import { checkFile, probe, toFileUrl } from "./ffmpeg/probe.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
 import { runCollect } from "./ffmpeg/runner.js";
-import { seekMany, seekOne } from "./seek-frames.js";
-import { keyframeSpans, segmentFrames, spanFrames, type SegmentSpans } from "./segment-frames.js";
+import { placeOnTargets, type PlacedFrame, type PlacementDeps } from "./sampling/place-on-targets.js";
+import { sceneSelect } from "./sampling/select.js";
 import {
   choosePlan,
   DEFAULT_KEYFRAME_INTERVAL,
@@ -19,6 +18,10 @@ import {
   planSeekBatches,
   type Plan,
 } from "./sampling/strategy.js";
+import { frameCap, targetAt, targetCount } from "./sampling/targets.js";
+import { validatePlan } from "./sampling/validate-plan.js";
+import { seekMany, seekOne } from "./seek-frames.js";
+import { keyframeSpans, segmentFrames, spanFrames, type SegmentSpans } from "./segment-frames.js";
 import {
   ExtractionError,
   type ExtractRequest,
@@ -28,14 +31,8 @@ import {
 } from "./types.js";
 import { ZipSink } from "./archive/zip-sink.js";
 
-/** SCENES: minimum seconds between two scene frames when the request names none. */
-export const DEFAULT_SCENE_MIN_GAP_SECONDS = 0.5;
 /** Bytes a waiting decoder may buffer ahead of the archive, all processes together. */
 const READ_AHEAD_BYTES = 48 * 1024 * 1024;
-
-interface PlacedFrame extends DecodedFrame {
-  readonly requestedSeconds: number | null;
-}
 
 /**
  * Extracts frames into a stored ZIP streamed to `req.output`, with `manifest.json` last.
@@ -181,7 +178,7 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
           () =>
             seekMany(ctx, times.slice(from, to), threads),
       );
-      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), plan.targets, ctx);
+      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), plan.targets, placement(ctx));
     }
     case "segmented-decode": {
       const t = plan.targets;
@@ -193,7 +190,7 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
             ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
             : segmentFrames(ctx, t, seg, i === plan.segments.length - 1, threadsFor(ctx, running)),
       );
-      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, ctx);
+      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, placement(ctx));
     }
     case "keyframes":
       return untargeted(
@@ -206,8 +203,7 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
           filters: outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
         }),
       );
-    case "scenes": {
-      const o = ctx.options;
+    case "scenes":
       return untargeted(
         ctx,
         source(ctx, {
@@ -215,15 +211,11 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
           duration: plan.range.end - plan.range.start,
           maxFrames: ctx.cap,
           filters: [
-            sceneSelect(
-              o.sceneThreshold ?? DEFAULT_SCENE_THRESHOLD,
-              o.sceneMinGapSeconds ?? DEFAULT_SCENE_MIN_GAP_SECONDS,
-            ),
+            sceneSelect(plan.threshold, plan.minGapSeconds),
             ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
           ],
         }),
       );
-    }
   }
 }
 
@@ -231,60 +223,12 @@ async function* untargeted(ctx: EngineContext, frames: AsyncGenerator<RawFrame>)
   for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };
 }
 
-/**
- * Pairs decoded frames (time order, possibly repeated at segment joins) with the requested times:
- * each frame answers the targets in (previous frame, this frame]. Targets after the last decoded
- * frame get the video's last frame, unless the video ends well before its declared duration
- * (truncated: more frames were expected than delivered).
- */
-async function* placeOnTargets(
-  frames: AsyncGenerator<DecodedFrame>,
-  targets: Targets,
-  ctx: EngineContext,
-): AsyncGenerator<PlacedFrame> {
-  const n = targetCount(targets);
-  let next = 0;
-  let last = -Infinity;
-  for await (const f of frames) {
-    if (f.seconds <= last + TIME_EPSILON) continue;
-    let requested: number | null = null;
-    while (next < n && targetAt(targets, next) <= f.seconds + TIME_EPSILON) {
-      requested ??= targetAt(targets, next);
-      next++;
-    }
-    if (requested === null) continue;
-    last = f.seconds;
-    yield { ...f, requestedSeconds: requested };
-  }
-  // Targets left: their frame lies past what was decoded (after a segment's end, or past the last frame).
-  while (next < n) {
-    const t = targetAt(targets, next);
-    let found: DecodedFrame | null = null;
-    for await (const f of seekOne(ctx, t, ctx.cores)) found = f;
-    if (found && found.seconds > last + TIME_EPSILON) {
-      yield { ...found, requestedSeconds: t };
-      last = found.seconds;
-      while (next < n && targetAt(targets, next) <= found.seconds + TIME_EPSILON) next++;
-      continue;
-    }
-    // Nothing at or after t. Fine at the very end of a video (t between its last frame and its
-    // declared end); a video whose frames stop well before its declared duration is truncated.
-    const lastPts = await lastFrameTime(ctx);
-    const tolerance = Math.max(0.25, ctx.probe.frameRate > 0 ? 3 / ctx.probe.frameRate : 0) + 0.5;
-    if (lastPts === null || lastPts >= t - TIME_EPSILON || lastPts < ctx.probe.durationSeconds - tolerance)
-      throw new ExtractionError(
-        "INPUT_CORRUPT",
-        `The video ends early: no frame at ${t} s although it declares ${ctx.probe.durationSeconds} s; the file is probably truncated or damaged.`,
-        false,
-      );
-    if (lastPts > last + TIME_EPSILON)
-      for await (const f of seekOne(ctx, lastPts, ctx.cores)) {
-        yield { ...f, requestedSeconds: t };
-        break;
-      }
-    return;
-  }
-}
+/** Targets past what was decoded are sought one by one, with every core. */
+const placement = (ctx: EngineContext): PlacementDeps => ({
+  probe: ctx.probe,
+  seekOne: (t) => seekOne(ctx, t, ctx.cores),
+  lastFrameTime: () => lastFrameTime(ctx),
+});
 
 /** Time of the video's last frame, from the packets of its last seconds (no decoding). */
 async function lastFrameTime(ctx: EngineContext): Promise<number | null> {

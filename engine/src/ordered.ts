@@ -78,8 +78,11 @@ class Prefetch<T> {
 
   async take(siblingError: () => unknown): Promise<IteratorResult<T>> {
     for (;;) {
+      // Both throws rethrow a caught value as it was; the rule only sees `unknown` narrowed to `{} | null`.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the generator's own failure, rethrown
       if (this.error !== undefined) throw this.error;
       const e = siblingError();
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a sibling's failure, rethrown as it was
       if (e !== undefined) throw e;
       const item = this.items.shift();
       if (item !== undefined) {

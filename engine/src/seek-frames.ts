@@ -1,7 +1,8 @@
-import { num, outputFilters } from "./ffmpeg/args.js";
+import { outputFilters } from "./ffmpeg/args.js";
 import { DEFAULT_KEYFRAME_INTERVAL } from "./sampling/strategy.js";
 import type { DecodedFrame } from "./ffmpeg/frame-source.js";
 import { firstTickAt, planSeekBatch } from "./sampling/seek-batch.js";
+import { atOrAfterSelect } from "./sampling/select.js";
 import {
   batchable,
   INDEXED_FORMATS,
@@ -100,7 +101,7 @@ export function seekOne(ctx: EngineContext, t: number, threads: number): AsyncGe
       threads,
       maxFrames: 1,
       // Raw times (-copyts); half a microsecond of slack, as `seek` is the frame's time rounded up.
-      filters: early > 0 ? [`select='gte(t,${num(ctx.origin + seek - 5e-7)})'`, ...filters] : filters,
+      filters: early > 0 ? [atOrAfterSelect(ctx.origin + seek - 5e-7), ...filters] : filters,
     }),
   );
 }

@@ -1,7 +1,8 @@
-import { arithmeticSelect, outputFilters } from "./ffmpeg/args.js";
+import { outputFilters } from "./ffmpeg/args.js";
 import { planDecodeSpans, type DecodeSpans } from "./sampling/decode-spans.js";
 import type { DecodedFrame } from "./ffmpeg/frame-source.js";
-import { targetAt, TIME_EPSILON, type Targets } from "./sampling/plan.js";
+import { arithmeticSelect } from "./sampling/select.js";
+import { targetAt, TIME_EPSILON, type Targets } from "./sampling/targets.js";
 import { earlySeek, seekOne } from "./seek-frames.js";
 import { periodicKeyframes, type Segment } from "./sampling/strategy.js";
 import type { ProbeResult } from "./types.js";

@@ -1,25 +1,8 @@
 import type { Writable } from "node:stream";
-import type { ExtractionErrorCode, ExtractionOptions, FieldProblem, VideoMetadata } from "@vp/domain";
+import type { ExtractionErrorCode, ExtractionOptions, FieldProblem, VideoProbe } from "@vp/domain";
 
-/** The probe's findings: the domain metadata plus what the engine needs to plan. */
-export interface ProbeResult extends VideoMetadata {
-  /** Timestamp of the first video frame (seconds); often 0, not always. */
-  readonly startTime: number;
-  /** Mean seconds between keyframes, when known. */
-  readonly keyframeIntervalSeconds: number | null;
-  /** True when the stream's frame rate varies (phone and screen recordings). */
-  readonly variableFrameRate: boolean;
-  readonly frameCount: number | null;
-  /**
-   * Where ffmpeg's seek timeline starts (the container's start time, seconds). Times in options and
-   * manifests are relative to it. Absent in probes made elsewhere: then `startTime` is used.
-   */
-  readonly timeOrigin?: number;
-  /** The video stream's time base: its timestamps are whole multiples of num/den seconds. */
-  readonly timeBase?: { readonly num: number; readonly den: number };
-  /** Keyframe times seen in the first minute (seconds, timeline of the options); lets segments start on keyframes. */
-  readonly keyframeSample?: readonly number[];
-}
+/** The probe's findings: the domain metadata plus what the engine needs to plan (the domain's VideoProbe). */
+export type ProbeResult = VideoProbe;
 
 export interface ManifestFrame {
   readonly file: string;

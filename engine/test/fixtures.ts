@@ -160,11 +160,11 @@ export async function readZip(file: string): Promise<ZipEntry[]> {
   const buf = await readFile(file);
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
+      if (err || !zip) return reject(err ?? new Error(`${file}: no zip file`));
       const entries: ZipEntry[] = [];
       zip.on("entry", (e: yauzl.Entry) => {
         zip.openReadStream(e, (err2, stream) => {
-          if (err2 || !stream) return reject(err2);
+          if (err2 || !stream) return reject(err2 ?? new Error(`${file}: no stream for ${e.fileName}`));
           const chunks: Buffer[] = [];
           stream.on("data", (c: Buffer) => chunks.push(c));
           stream.on("end", () => {

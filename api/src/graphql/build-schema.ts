@@ -2,6 +2,7 @@ import "reflect-metadata";
 import type { GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./auth-checker.js";
+import { ExtractionOptionsResolver } from "./resolvers/extraction-options.resolver.js";
 import { JobResolver, ExtractionResultResolver } from "./resolvers/job.resolver.js";
 import { NodeResolver } from "./resolvers/node.resolver.js";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver.js";
@@ -27,7 +28,15 @@ let built: Promise<GraphQLSchema> | null = null;
 /** The API schema. Built once per process: type-graphql's metadata is global, so the result is too. */
 export function buildApiSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [UserResolver, VideoResolver, JobResolver, ExtractionResultResolver, NodeResolver, SubscriptionResolver],
+    resolvers: [
+      UserResolver,
+      VideoResolver,
+      JobResolver,
+      ExtractionResultResolver,
+      ExtractionOptionsResolver,
+      NodeResolver,
+      SubscriptionResolver,
+    ],
     authChecker,
     pubSub: contextEventsOnly,
     validate: false,

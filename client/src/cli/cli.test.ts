@@ -39,7 +39,7 @@ beforeAll(async () => {
         "yuv420p",
         video,
       ],
-      (e) => (e ? reject(e) : resolve()),
+      (e: Error | null) => (e ? reject(e) : resolve()),
     ),
   );
 });
@@ -94,6 +94,12 @@ describe("sampling flags", () => {
     });
     expect(samplingOptions({ scenes: "", fit: "cover" })).toEqual({ mode: "SCENES", fit: "COVER" });
     expect(samplingOptions({})).toEqual({ mode: "INTERVAL", intervalSeconds: 1 });
+    expect(samplingOptions({ scenes: "0.4", "min-scene-gap": "2" })).toEqual({
+      mode: "SCENES",
+      sceneThreshold: 0.4,
+      sceneMinGapSeconds: 2,
+    });
+    expect(() => samplingOptions({ every: "2", "min-scene-gap": "2" })).toThrow("--min-scene-gap goes with --scenes");
     expect(normalizeOptionalValues(["--scenes", "0.4", "a.mp4"])).toEqual(["--scenes=0.4", "a.mp4"]);
     expect(normalizeOptionalValues(["--scenes", "a.mp4"])).toEqual(["--scenes=", "a.mp4"]);
     expect(() => samplingOptions({ every: "soon" })).toThrow('--every must be a number (got "soon")');

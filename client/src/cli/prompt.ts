@@ -10,7 +10,7 @@ export function ask(
   question: string,
   options: { hidden?: boolean; input?: TtyIn; output?: NodeJS.WritableStream } = {},
 ): Promise<string> {
-  const input = options.input ?? (process.stdin as TtyIn);
+  const input = options.input ?? process.stdin;
   const output = options.output ?? process.stderr;
   return new Promise((resolve, reject) => {
     let answer = "";

@@ -73,23 +73,19 @@ const oneOf = <T extends string>(
   return up;
 };
 
-export function samplingOptions(values: Values): ExtractionOptionsInput {
+/** The chosen mode and its own flags, as the shared schema's flat input. */
+function modeOptions(values: Values): ExtractionOptionsInput {
   const modes = (["every", "count", "at", "keyframes", "scenes"] as const).filter(
     (k) => values[k] !== undefined && values[k] !== false,
   );
   if (modes.length > 1)
     throw new UsageError(`choose one sampling mode, not ${modes.map((m) => `--${m}`).join(" and ")}`);
-  const o: Record<string, unknown> = {};
-  switch (modes[0]) {
-    case undefined:
-    case "every":
-      o.mode = "INTERVAL";
-      o.intervalSeconds = number("every", values.every) ?? 1;
-      break;
+  const mode = modes[0];
+  if (mode !== "scenes" && values["min-scene-gap"] !== undefined)
+    throw new UsageError("--min-scene-gap goes with --scenes");
+  switch (mode) {
     case "count":
-      o.mode = "COUNT";
-      o.count = number("count", values.count);
-      break;
+      return { mode: "COUNT", count: number("count", values.count) };
     case "at": {
       const parts = String(values.at)
         .split(",")
@@ -98,23 +94,32 @@ export function samplingOptions(values: Values): ExtractionOptionsInput {
       const percent = parts.some((p) => p.endsWith("%"));
       if (percent && !parts.every((p) => p.endsWith("%")))
         throw new UsageError("--at takes all seconds or all percentages, not a mix");
-      o.mode = "TIMESTAMPS";
-      o.timestampUnit = percent ? "PERCENT" : "SECONDS";
-      o.timestamps = parts.map((p) => number("at", p.replace(/%$/, "")));
-      break;
+      return {
+        mode: "TIMESTAMPS",
+        timestampUnit: percent ? "PERCENT" : "SECONDS",
+        timestamps: parts.map((p) => number("at", p.replace(/%$/, "")) as number),
+      };
     }
     case "keyframes":
-      o.mode = "KEYFRAMES";
-      break;
-    case "scenes":
-      o.mode = "SCENES";
+      return { mode: "KEYFRAMES" };
+    case "scenes": {
+      const o: ExtractionOptionsInput = { mode: "SCENES" };
       if (values.scenes !== "") o.sceneThreshold = number("scenes", values.scenes);
-      break;
+      const gap = number("min-scene-gap", values["min-scene-gap"]);
+      if (gap !== undefined) o.sceneMinGapSeconds = gap;
+      return o;
+    }
+    case "every":
+    default: // no sampling flag: one frame a second
+      return { mode: "INTERVAL", intervalSeconds: number("every", values.every) ?? 1 };
   }
-  const put = (key: string, v: unknown): void => {
+}
+
+export function samplingOptions(values: Values): ExtractionOptionsInput {
+  const o = modeOptions(values);
+  const put = <K extends keyof ExtractionOptionsInput>(key: K, v: ExtractionOptionsInput[K] | undefined): void => {
     if (v !== undefined) o[key] = v;
   };
-  put("sceneMinGapSeconds", number("min-scene-gap", values["min-scene-gap"]));
   put("format", oneOf("format", values.format, ["JPEG", "PNG", "WEBP"] as const));
   put("quality", number("quality", values.quality));
   put("width", number("width", values.width));
@@ -124,5 +129,5 @@ export function samplingOptions(values: Values): ExtractionOptionsInput {
   put("startSeconds", number("start", values.start));
   put("endSeconds", number("end", values.end));
   put("maxFrames", number("max-frames", values["max-frames"]));
-  return o as ExtractionOptionsInput;
+  return o;
 }

@@ -15,7 +15,7 @@ export interface ServerCommandContext {
   readonly showProgress: boolean;
   readonly session: Session;
   /** The result: `human` text on stdout, or `machine` as one JSON line with --json. */
-  print(human: string, machine: object): void;
+  readonly print: (human: string, machine: object) => void;
 }
 
 export interface ServerCommandSpec {
@@ -68,9 +68,9 @@ export function serverCommand(spec: ServerCommandSpec): Command {
         if (positionals.length < min) throw new UsageError(`missing ${word} (see vproc ${spec.name} --help)`);
         if (positionals.length > max)
           throw new UsageError(`unexpected argument "${positionals[max]}" (see vproc ${spec.name} --help)`);
-        session = openSession(resolveServer(values.server as string | undefined, io.env), io);
+        session = openSession(resolveServer(values.server, io.env), io);
         return await spec.run({
-          values: values as FlagValues,
+          values,
           positionals,
           io,
           json,

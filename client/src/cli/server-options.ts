@@ -58,5 +58,5 @@ export function serverExtraction(values: FlagValues): ExtractionOptionsInput {
   const parsed = parseExtractionOptions(options, { maxFrames: ABSOLUTE_MAX_FRAMES });
   if (!parsed.ok)
     throw new UsageError(parsed.problems.map((p) => `${flagOf(p.field.at(-1) ?? "")}: ${p.message}`).join("; "));
-  return options as ExtractionOptionsInput;
+  return options;
 }

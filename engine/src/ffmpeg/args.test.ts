@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  arithmeticSelect,
   buildExtractArgs,
   encoderArgs,
   jpegQscale,
@@ -8,7 +7,6 @@ import {
   outputFilters,
   outputSize,
   pngCompression,
-  sceneSelect,
   secs,
 } from "./args.js";
 
@@ -156,17 +154,7 @@ describe("outputSize", () => {
   });
 });
 
-describe("select expressions", () => {
-  it("arithmetic targets: the first frame at or after each A + k*I", () => {
-    expect(arithmeticSelect(1.5, 0.25, 4, 10)).toBe(
-      "select='if(isnan(prev_t),gte(floor((t-1.5+0.000001)/0.25),4),gt(floor((t-1.5+0.000001)/0.25),floor((prev_t-1.5+0.000001)/0.25))*gte(floor((t-1.5+0.000001)/0.25),4)*lt(floor((prev_t-1.5+0.000001)/0.25),9))'",
-    );
-  });
-  it("scenes: first frame, then cuts above the threshold at least the gap apart", () => {
-    expect(sceneSelect(0.3, 0.5)).toBe(
-      "select='if(isnan(prev_selected_t),1,gt(scene,0.3)*gte(t-prev_selected_t,0.5))'",
-    );
-  });
+describe("numbers in arguments and expressions", () => {
   it("numbers: plain decimals; times rounded down to the microsecond", () => {
     expect([num(1e-7), num(2), num(1 / 3)]).toEqual(["0.0000001", "2", "0.333333333"]);
     expect([secs(2 / 3), secs(4.9999999), secs(3)]).toEqual(["0.666666", "4.999999", "3"]);

@@ -1,9 +1,8 @@
 import type { ExtractionOptions, FitMode, ImageFormat } from "@vp/domain";
-import { TIME_EPSILON } from "../sampling/plan.js";
 
 /**
  * Pure argument builders: (probe facts, options) -> ffmpeg argument arrays. The runner spawns them;
- * tests assert them exactly.
+ * tests assert them exactly. Which frames are kept (the select expressions) is sampling/select.ts.
  */
 
 export interface OutputSize {
@@ -128,21 +127,6 @@ const trim0 = (s: string): string => (s.includes(".") ? s.replace(/0+$/, "").rep
 export const num = (n: number): string => (Number.isInteger(n) ? String(n) : trim0(n.toFixed(9)));
 /** Seconds for -ss / -t: ffmpeg parses microseconds, so round down (never past a requested instant). */
 export const secs = (n: number): string => trim0((Math.floor(n * 1e6 + 1e-3) / 1e6).toFixed(6));
-
-/**
- * select expression answering arithmetic targets A + k*I (firstTarget <= k < count): a frame is kept
- * when a target falls in (previous frame's time, this frame's time], i.e. it is the first frame at
- * or after that target. Stateless, so each segment evaluates it independently. Times are the
- * input's own (-copyts).
- */
-export function arithmeticSelect(rawStart: number, step: number, firstTarget: number, count: number): string {
-  const k = (v: string): string => `floor((${v}-${num(rawStart)}+${num(TIME_EPSILON)})/${num(step)})`;
-  return `select='if(isnan(prev_t),gte(${k("t")},${firstTarget}),gt(${k("t")},${k("prev_t")})*gte(${k("t")},${firstTarget})*lt(${k("prev_t")},${count - 1}))'`;
-}
-
-/** First frame of the range (the first scene), then a frame whenever the scene score passes the threshold, at least minGap apart. */
-export const sceneSelect = (threshold: number, minGap: number): string =>
-  `select='if(isnan(prev_selected_t),1,gt(scene,${num(threshold)})*gte(t-prev_selected_t,${num(minGap)}))'`;
 
 export interface InputSpec {
   readonly url: string;

@@ -17,10 +17,13 @@ const TEXT_SIGNATURES = [
   /^#EXT/i,
 ];
 
+/** Bytes of a file's head that classifyHead looks at. */
+export const SNIFF_BYTES = 4096;
+
 export async function looksUnsafe(filePath: string): Promise<string | null> {
   const fh = await open(filePath, "r");
   try {
-    const buf = Buffer.alloc(4096);
+    const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     return classifyHead(buf.subarray(0, bytesRead));
   } finally {

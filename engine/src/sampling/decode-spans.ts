@@ -1,7 +1,6 @@
-import { num } from "../ffmpeg/args.js";
 import { concatScript, MAX_SPACING_SECONDS, MICROS, roundDiv } from "../ffmpeg/concat-script.js";
-import { TIME_EPSILON } from "./plan.js";
 import { firstTickAt, type TimeBase } from "./seek-batch.js";
+import { decodeSpansSelect } from "./select.js";
 
 /**
  * Dense sampling without decoding what no target needs.
@@ -62,12 +61,9 @@ export function planDecodeSpans(x: DecodeSpansInput): DecodeSpans | null {
     return { inpoint, outpoint, shiftTicks, entryStart: inpoint + roundDiv(shiftTicks * tbNum * MICROS, tbDen) };
   });
 
-  const rawStart = x.start + x.originMicros / 1e6;
-  const k = (v: string): string => `floor((${v}-${num(rawStart)}+${num(TIME_EPSILON)})/${num(x.step)})`;
-  const half = num(spacing / 2);
   return {
     script: concatScript(x.url, x.formatName, entries),
-    select: `select='gte(t,${half})*if(isnan(prev_t),1,gt(${k("t")},${k("prev_t")}))'`,
+    select: decodeSpansSelect(spacing, x.start + x.originMicros / 1e6, x.step),
     locate(rawMicros) {
       if (!Number.isSafeInteger(rawMicros)) return null;
       const rawTicks = roundDiv(BigInt(rawMicros) * tbDen, tbNum * MICROS);

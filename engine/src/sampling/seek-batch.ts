@@ -1,5 +1,5 @@
-import { num } from "../ffmpeg/args.js";
 import { ceilDiv, concatScript, MAX_SPACING_SECONDS, MICROS, roundDiv } from "../ffmpeg/concat-script.js";
+import { seekBatchSelect } from "./select.js";
 
 /**
  * Many accurate seeks in one ffmpeg process, with the memory of one.
@@ -82,14 +82,9 @@ export function planSeekBatch(b: SeekBatchInput): SeekBatch | null {
     return { inpoint, outpoint: inpoint + marginMicros, entryStart, shiftTicks };
   });
 
-  const d = num(Number(spacing));
-  const eps = num(b.timeBase.num / b.timeBase.den / 2);
-  const boundary = `${d}*floor(t/${d}+0.5)`;
-  const select = `select='gte(t,${d}/2)*gte(t+${eps},${boundary})*if(isnan(prev_t),1,lt(prev_t+${eps},${boundary}))'`;
-
   return {
     script: concatScript(b.url, b.formatName, entries),
-    select,
+    select: seekBatchSelect(Number(spacing), b.timeBase.num / b.timeBase.den / 2),
     locate(rawMicros: number): LocatedFrame | null {
       if (!Number.isSafeInteger(rawMicros)) return null;
       const rawTicks = roundDiv(BigInt(rawMicros) * tbDen, tbNum * MICROS);

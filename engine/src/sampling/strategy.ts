@@ -1,5 +1,5 @@
-import type { ExtractionOptions } from "@vp/domain";
-import { rangeOf, targetCount, targetsOf, type Range, type Targets } from "./plan.js";
+import { DEFAULT_SCENE_THRESHOLD, type ExtractionOptions } from "@vp/domain";
+import { rangeOf, targetCount, targetsOf, type Range, type Targets } from "./targets.js";
 import type { ProbeResult } from "../types.js";
 
 export type StrategyName = "seek-parallel" | "segmented-decode" | "keyframes" | "scenes";
@@ -17,6 +17,8 @@ export const MIN_SEGMENT_SECONDS = 20;
 export const MIN_SEGMENT_KEYFRAME_INTERVALS = 4;
 /** Bounded memory: a segment holds at most this many frames, so a waiting segment buffers little. */
 export const MAX_FRAMES_PER_SEGMENT = 60;
+/** SCENES: minimum seconds between two scene frames when the request names none. */
+export const DEFAULT_SCENE_MIN_GAP_SECONDS = 0.5;
 
 export interface Segment {
   /** Index of the first target the segment answers. */
@@ -33,7 +35,15 @@ export type Plan =
       readonly range: Range;
       readonly segments: readonly Segment[];
     }
-  | { readonly strategy: "keyframes" | "scenes"; readonly targets: null; readonly range: Range };
+  | { readonly strategy: "keyframes"; readonly targets: null; readonly range: Range }
+  | {
+      readonly strategy: "scenes";
+      readonly targets: null;
+      readonly range: Range;
+      /** The request's, or the defaults. */
+      readonly threshold: number;
+      readonly minGapSeconds: number;
+    };
 
 export function choosePlan(
   o: ExtractionOptions,
@@ -43,7 +53,14 @@ export function choosePlan(
 ): Plan {
   const range = rangeOf(o, p);
   if (o.mode === "KEYFRAMES") return { strategy: "keyframes", targets: null, range };
-  if (o.mode === "SCENES") return { strategy: "scenes", targets: null, range };
+  if (o.mode === "SCENES")
+    return {
+      strategy: "scenes",
+      targets: null,
+      range,
+      threshold: o.sceneThreshold ?? DEFAULT_SCENE_THRESHOLD,
+      minGapSeconds: o.sceneMinGapSeconds ?? DEFAULT_SCENE_MIN_GAP_SECONDS,
+    };
   const targets = targetsOf(o, p) as Targets;
   if (targets.kind === "list") return { strategy: "seek-parallel", targets, range };
   const span = range.end - range.start;

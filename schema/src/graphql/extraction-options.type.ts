@@ -2,7 +2,11 @@ import { Field, Float, Int, ObjectType } from "type-graphql";
 import type { FitMode, ImageFormat, SamplingMode, TimestampUnit } from "@vp/domain";
 import { FitModeEnum, ImageFormatEnum, SamplingModeEnum, TimestampUnitEnum } from "./enums.js";
 
-/** The validated options with their defaults filled in (the domain's ExtractionOptions). */
+/**
+ * The validated options with their defaults filled in, flat: the domain's ExtractionOptions is a
+ * union by mode, and each mode's fields resolve to null outside it (the API's
+ * extraction-options.resolver.ts), so clients read one shape whatever the mode.
+ */
 @ObjectType("ExtractionOptions", {
   description: "The options an extraction runs with, defaults filled in.",
 })

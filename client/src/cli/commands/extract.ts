@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ABSOLUTE_MAX_FRAMES, parseExtractionOptions } from "@vp/domain";
 import { extract, ExtractionError, probe, validatePlan } from "@vp/engine";
-import { EXIT, UsageError, type CliIo, type Command, type ExitCode } from "../io.js";
+import { EXIT, UsageError, type Command, type ExitCode } from "../io.js";
 import { normalizeOptionalValues, SAMPLING_FLAGS, SAMPLING_HELP, samplingOptions } from "../sampling-options.js";
 
 const USAGE = `vproc extract VIDEO [options] -o OUT.zip

@@ -4,7 +4,7 @@ import { EXIT, UsageError } from "../io.js";
 import { COMMON_HELP, serverCommand, str } from "../server-command.js";
 
 const JOB_STATUSES: readonly JobStatus[] = ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"];
-const VIDEO_STATUSES: readonly VideoStatus[] = ["AWAITING_UPLOAD", "READY", "REJECTED"];
+const VIDEO_STATUSES: readonly VideoStatus[] = ["AWAITING_UPLOAD", "PROCESSING", "READY", "REJECTED"];
 
 const pick = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined => {
   if (value === undefined) return undefined;

@@ -1,88 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { extractionOptionsSchema, type ExtractionOptionsInput } from "@vp/domain";
-import { targetsOf, validatePlan } from "./plan.js";
 import { choosePlan, periodicKeyframes, planSeekBatches, planSegments } from "./strategy.js";
-import type { ProbeResult } from "../types.js";
-
-const probe = (over: Partial<ProbeResult> = {}): ProbeResult => ({
-  durationSeconds: 600,
-  width: 1280,
-  height: 720,
-  frameRate: 30,
-  videoCodec: "h264",
-  rotation: 0,
-  hasAudio: false,
-  formatName: "mov,mp4",
-  startTime: 0,
-  keyframeIntervalSeconds: 8,
-  variableFrameRate: false,
-  frameCount: 18000,
-  ...over,
-});
-const opts = (o: ExtractionOptionsInput) => extractionOptionsSchema.parse(o);
-const limits = { maxFrames: 1000 };
-
-describe("validatePlan", () => {
-  it("accepts a plan within the video and the budget", () => {
-    expect(validatePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe(), limits)).toEqual({ ok: true });
-  });
-  it("names each problem precisely", () => {
-    const r = validatePlan(
-      opts({ mode: "TIMESTAMPS", timestamps: [10, 700, 5], startSeconds: 8, endSeconds: 100 }),
-      probe(),
-      limits,
-    );
-    expect(r).toEqual({
-      ok: false,
-      problems: [
-        { field: ["timestamps", "1"], message: "700 s is beyond the end of the video (600 s)" },
-        { field: ["timestamps", "2"], message: "5 s is before startSeconds (8 s)" },
-      ],
-    });
-  });
-  it("range beyond the duration, empty range", () => {
-    expect(validatePlan(opts({ mode: "INTERVAL", intervalSeconds: 1, startSeconds: 600 }), probe(), limits)).toEqual({
-      ok: false,
-      problems: [{ field: ["startSeconds"], message: "600 s is at or beyond the end of the video (600 s)" }],
-    });
-    expect(validatePlan(opts({ mode: "INTERVAL", intervalSeconds: 1, endSeconds: 900 }), probe(), limits)).toEqual({
-      ok: false,
-      problems: [{ field: ["endSeconds"], message: "900 s is beyond the end of the video (600 s)" }],
-    });
-  });
-  it("a frame budget over maxFrames (the request's or the server's)", () => {
-    const r = validatePlan(opts({ mode: "INTERVAL", intervalSeconds: 0.5 }), probe(), limits);
-    expect(r.ok ? [] : r.problems.map((p) => p.field)).toEqual([["intervalSeconds"]]);
-    expect(r.ok ? "" : r.problems[0]?.message).toContain("makes 1200 frames, more than the limit of 1000");
-    expect(validatePlan(opts({ mode: "COUNT", count: 50, maxFrames: 20 }), probe(), limits)).toEqual({
-      ok: false,
-      problems: [{ field: ["count"], message: "50 frames is more than the limit of 20" }],
-    });
-    expect(validatePlan(opts({ mode: "KEYFRAMES", maxFrames: 5000 }), probe(), limits)).toEqual({
-      ok: false,
-      problems: [{ field: ["maxFrames"], message: "must be at most 1000 (the server's limit)" }],
-    });
-  });
-});
-
-describe("targets", () => {
-  it("INTERVAL covers [start, end) and always has one frame", () => {
-    expect(targetsOf(opts({ mode: "INTERVAL", intervalSeconds: 10 }), probe())).toEqual({
-      kind: "arithmetic",
-      start: 0,
-      step: 10,
-      count: 60,
-    });
-    expect(targetsOf(opts({ mode: "INTERVAL", intervalSeconds: 10 }), probe({ durationSeconds: 3 }))).toMatchObject({
-      count: 1,
-    });
-  });
-  it("TIMESTAMPS in percent, sorted, duplicates merged", () => {
-    expect(
-      targetsOf(opts({ mode: "TIMESTAMPS", timestamps: [50, 10, 50], timestampUnit: "PERCENT" }), probe()),
-    ).toEqual({ kind: "list", times: [60, 300] });
-  });
-});
+import { opts, probe } from "./test-probe.js";
 
 describe("strategy", () => {
   it("sparse sampling seeks, dense sampling decodes in segments", () => {
@@ -92,6 +10,13 @@ describe("strategy", () => {
     expect(choosePlan(opts({ mode: "TIMESTAMPS", timestamps: [1] }), probe(), 2).strategy).toBe("seek-parallel");
     expect(choosePlan(opts({ mode: "SCENES" }), probe(), 2).strategy).toBe("scenes");
     expect(choosePlan(opts({ mode: "KEYFRAMES" }), probe(), 2).strategy).toBe("keyframes");
+  });
+  it("scenes carry the request's threshold and gap, or the defaults", () => {
+    expect(choosePlan(opts({ mode: "SCENES" }), probe(), 2)).toMatchObject({ threshold: 0.3, minGapSeconds: 0.5 });
+    expect(choosePlan(opts({ mode: "SCENES", sceneThreshold: 0.4, sceneMinGapSeconds: 2 }), probe(), 2)).toMatchObject({
+      threshold: 0.4,
+      minGapSeconds: 2,
+    });
   });
   it("segments start on targets, cover the range, and hold a bounded number of frames", () => {
     const segs = planSegments({ kind: "arithmetic", start: 0, step: 1, count: 600 }, { start: 0, end: 600 }, 8, 2, 60);
