@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createAccountsHandler, TokenBucketRateLimiter, toNodeHandler } from "@vp/auth-lambda";
-import { probe, validatePlan } from "@vp/engine";
+import { classifyHead, validatePlan } from "@vp/engine";
 import type { Backend } from "@vp/platform";
 import type { ApiConfig } from "./config.js";
 import { startApiServer } from "./http/server.js";
@@ -40,7 +40,8 @@ export async function startApi(options: ApiRoleOptions): Promise<RunningApi> {
     config,
     logger,
     metrics: options.metrics,
-    engine: { probe, validatePlan },
+    // Pure functions only: the API role needs no ffmpeg and never starts one.
+    engine: { validatePlan, classifyHead },
     accountsHandler: toNodeHandler(accounts, { maxBodyBytes: 8 * 1024 }),
     // On AWS, S3 serves the signed URLs and Cognito its keys.
     blobHandler: backend.kind === "local" ? backend.platform.blobHttpHandler : async () => false,
@@ -49,7 +50,7 @@ export async function startApi(options: ApiRoleOptions): Promise<RunningApi> {
   });
 
   const background: Array<{ close(options?: { graceMs?: number }): Promise<void> }> = [];
-  if (backend.kind === "aws" && backend.messaging === "aws") {
+  if (backend.kind === "aws" && backend.platform.apiEventQueue !== null) {
     // Worker events reach every API pod's subscribers through the shared API queue and Redis.
     background.push(
       startApiEventRelay({

@@ -103,7 +103,6 @@ describe.skipIf(!available)("createAwsPlatform", () => {
         extraction: {
           mode: "INTERVAL",
           intervalSeconds: 1,
-          timestampUnit: "SECONDS",
           format: "JPEG",
           quality: 85,
           fit: "CONTAIN",
@@ -197,7 +196,7 @@ describe.skipIf(!available)("createAwsPlatform", () => {
         .callsFake(() => new Promise((r) => setTimeout(() => r({ Messages: [] }), 50)));
       sqs.on(DeleteMessageCommand).resolves({});
       const relay = startApiEventRelay({
-        queue: platform.apiEventQueue,
+        queue: platform.apiEventQueue!,
         events: platform.events,
         logger: silent,
         waitSeconds: 0,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createAccountsHandler, TokenBucketRateLimiter, toNodeHandler } from "@vp/auth-lambda";
 import { loadApiConfig as loadConfig } from "../src/config.js";
 import { createLocalPlatform, type LocalPlatform } from "@vp/platform";
-import { probe, validatePlan } from "@vp/engine";
+import { classifyHead, validatePlan } from "@vp/engine";
 import { createClient, type Client } from "graphql-ws";
 import { Registry } from "prom-client";
 import WebSocket from "ws";
@@ -114,8 +114,11 @@ beforeAll(async () => {
     logger: silentLogger,
     metrics: new Registry(),
     engine: {
-      probe: (path) => (failProbe ? Promise.reject(new Error("disk exploded at /secret/path")) : probe(path)),
       validatePlan,
+      classifyHead: (head) => {
+        if (failProbe) throw new Error("disk exploded at /secret/path");
+        return classifyHead(head);
+      },
     },
     accountsHandler: toNodeHandler(
       createAccountsHandler({
@@ -140,7 +143,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map((c) => Promise.resolve(c.dispose())));
   await server?.close();
   await platform?.close();
   await rm(dir, { recursive: true, force: true });

@@ -47,8 +47,10 @@ beforeAll(async () => {
     logger: pino({ level: "info" }, sink),
     metrics: new Registry(),
     engine: {
-      probe: () => Promise.reject(new Error("probe is broken")),
       validatePlan,
+      classifyHead: () => {
+        throw new Error("sniffing is broken");
+      },
     },
     accountsHandler: async (_req, res) => void res.writeHead(404).end(),
     blobHandler: async () => false,
@@ -125,7 +127,7 @@ describe("logs and shutdown", () => {
     expect(res.errors?.[0]?.message).toBe("Internal server error");
     const logged = lines.find((l) => l["requestId"] === "trace-boom" && l["level"] === 50);
     expect(logged?.["msg"]).toBe("unexpected error in a GraphQL operation");
-    expect(JSON.stringify(logged)).toContain("probe is broken");
+    expect(JSON.stringify(logged)).toContain("sniffing is broken");
   });
 
   it("close() closes WebSocket clients, stops accepting connections and is idempotent", async () => {

@@ -1,6 +1,6 @@
 import { toGlobalId } from "@vp/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestEnv, dataOf, makeTinyVideo, type TestEnv } from "./helpers/env.js";
+import { createTestEnv, dataOf, makeTinyVideo, probeAsWorker, type TestEnv } from "./helpers/env.js";
 import { rawId, uploadVideo } from "./helpers/flows.js";
 import { CANCEL_JOB, RETRY_JOB } from "./helpers/operations.js";
 
@@ -169,6 +169,7 @@ describe("cancelJob / retryJob", () => {
 describe("startExtraction", () => {
   it("queues a second job with new options on a READY video; refuses bad options with paths", async () => {
     const { videoId } = await queuedJob();
+    await probeAsWorker(env.platform, rawId(videoId));
     const ok = dataOf<JobPayload>(
       await env.exec(
         "carol",

@@ -2,7 +2,7 @@ import { toGlobalId } from "@vp/domain";
 import type { ExecutionResult } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectionFrom } from "../src/graphql/pagination.js";
-import { createTestEnv, makeTinyVideo, type TestEnv } from "./helpers/env.js";
+import { createTestEnv, makeTinyVideo, probeAsWorker, type TestEnv } from "./helpers/env.js";
 import { createUpload, rawId, uploadVideo } from "./helpers/flows.js";
 
 let env: TestEnv;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   tiny = await makeTinyVideo(env.dir);
   const { completed, videoId } = await uploadVideo(env, "erin", tiny);
   erinVideo = videoId;
+  await probeAsWorker(env.platform, rawId(videoId));
   erinJob = completed.job?.id ?? "";
   for (let i = 0; i < 6; i++)
     await createUpload(env, "erin", {

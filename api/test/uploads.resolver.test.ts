@@ -1,6 +1,6 @@
 import { toGlobalId } from "@vp/domain";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestEnv, makeTinyVideo, type TestEnv } from "./helpers/env.js";
+import { createTestEnv, makeTinyVideo, probeAsWorker, type TestEnv } from "./helpers/env.js";
 import { complete, createUpload, rawId, uploadVideo } from "./helpers/flows.js";
 
 let env: TestEnv;
@@ -120,13 +120,13 @@ describe("completeVideoUpload", () => {
     expect(mismatch.job).toBeNull();
   });
 
-  it("probes, marks the video READY with metadata and queues one job; a repeat answers the same job", async () => {
+  it("marks the video PROCESSING from its head alone and queues one job; a repeat answers the same job", async () => {
     const depthBefore = await env.platform.extractionQueue.depth();
     const { completed, videoId } = await uploadVideo(env, "alice", tiny);
     expect(completed.userErrors).toEqual([]);
-    expect(completed.video?.status).toBe("READY");
-    expect(completed.video?.metadata?.width).toBe(160);
-    expect(completed.video?.metadata?.durationSeconds).toBeCloseTo(2, 0);
+    // The API has no ffprobe: the probe is the worker's first step.
+    expect(completed.video?.status).toBe("PROCESSING");
+    expect(completed.video?.metadata).toBeNull();
     expect(completed.job?.status).toBe("QUEUED");
     expect(completed.job?.video?.id).toBe(videoId);
     const again = await complete(env, "alice", videoId);
@@ -140,9 +140,17 @@ describe("completeVideoUpload", () => {
       videoId: rawId(videoId),
     });
     expect(jobs.items).toHaveLength(1);
+
+    // Once the worker has probed it, the video is READY with its metadata, and completing again changes nothing.
+    await probeAsWorker(env.platform, rawId(videoId));
+    const ready = await complete(env, "alice", videoId);
+    expect(ready.video?.status).toBe("READY");
+    expect(ready.video?.metadata?.width).toBe(160);
+    expect(ready.video?.metadata?.durationSeconds).toBeCloseTo(2, 0);
+    expect(ready.job?.id).toBe(completed.job?.id);
   });
 
-  it("rejects a file ffmpeg cannot read: video REJECTED with a reason, UNREADABLE_VIDEO, no job, no stack", async () => {
+  it("rejects a text file from its head: video REJECTED with a reason, UNREADABLE_VIDEO, no job, no stack", async () => {
     const junk = Buffer.from("this is not a video at all, just text pretending\n".repeat(20));
     const { completed, videoId } = await uploadVideo(env, "alice", junk);
     expect(completed.video?.status).toBe("REJECTED");
@@ -160,18 +168,14 @@ describe("completeVideoUpload", () => {
     expect(again.video?.status).toBe("REJECTED");
   });
 
-  it("leaves the video READY without a job when the plan does not fit the video (VALIDATION under input.extraction)", async () => {
+  it("queues the first job before any probe: a plan that does not fit is the worker's to refuse", async () => {
     const { completed } = await uploadVideo(env, "alice", tiny, {
       mode: "TIMESTAMPS",
       timestamps: [0.5, 30],
     });
-    expect(completed.video?.status).toBe("READY");
-    expect(completed.job).toBeNull();
-    expect(completed.userErrors.length).toBeGreaterThan(0);
-    for (const e of completed.userErrors) {
-      expect(e.code).toBe("VALIDATION");
-      expect(e.field?.slice(0, 2)).toEqual(["input", "extraction"]);
-    }
+    expect(completed.userErrors).toEqual([]);
+    expect(completed.video?.status).toBe("PROCESSING");
+    expect(completed.job?.status).toBe("QUEUED");
   });
 
   it("answers NOT_FOUND for another user's video, an unknown id and a malformed id", async () => {

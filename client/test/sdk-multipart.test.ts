@@ -18,7 +18,7 @@ let client: Client;
 
 const ffmpeg = (args: string[]): Promise<void> =>
   new Promise((resolve, reject) =>
-    execFile("ffmpeg", ["-v", "error", "-y", ...args], (e) => (e ? reject(e) : resolve())),
+    execFile("ffmpeg", ["-v", "error", "-y", ...args], (e: Error | null) => (e ? reject(e) : resolve())),
   );
 
 beforeAll(async () => {
@@ -68,7 +68,7 @@ describe("uploadVideo over a multipart target", () => {
         onProgress: (sent, total) => progress.push([sent, total]),
       },
     );
-    expect(uploaded.status).toBe("READY");
+    expect(uploaded.status).toBe("PROCESSING");
     expect(uploaded.sizeBytes).toBe(size);
     expect(progress.every(([, total]) => total === size)).toBe(true);
     expect(progress.at(-1)).toEqual([size, size]);

@@ -31,7 +31,7 @@ describe("request", () => {
     const seen: Array<string | null> = [];
     const fakeFetch = (async (_url: string | URL | Request, init?: RequestInit) => {
       seen.push(new Headers(init?.headers).get("authorization"));
-      const body = JSON.parse(String(init?.body)) as { operationName: string };
+      const body = JSON.parse(init?.body as string) as { operationName: string };
       expect(body.operationName).toBe("Viewer");
       return Response.json({
         errors: [{ message: "Token expired", extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" } }],
@@ -53,7 +53,7 @@ describe("request", () => {
     await expect(down.accounts.login({ email: "a@b.c", password: "x" })).rejects.toBeInstanceOf(NetworkError);
     const html = createClient({
       url: "http://api.test",
-      fetch: (async () => new Response("<h1>502 Bad Gateway</h1>", { status: 502 })) as typeof fetch,
+      fetch: async () => new Response("<h1>502 Bad Gateway</h1>", { status: 502 }),
     });
     await expect(html.request(ViewerDocument, {})).rejects.toThrow(/HTTP 502 without a GraphQL response/);
   });
@@ -61,11 +61,11 @@ describe("request", () => {
   it("turns accounts refusals into HttpError with the server's code", async () => {
     const client = createClient({
       url: "http://api.test",
-      fetch: (async () =>
+      fetch: async () =>
         Response.json(
           { error: { code: "INVALID_CREDENTIALS", message: "The email or password is incorrect." } },
           { status: 401 },
-        )) as typeof fetch,
+        ),
     });
     const err = (await client.accounts.login({ email: "a@b.c", password: "x" }).catch((e: unknown) => e)) as HttpError;
     expect(err).toBeInstanceOf(HttpError);
@@ -140,7 +140,11 @@ describe("subscribe", () => {
     wss.on("connection", (socket) => {
       const nth = ++connections;
       socket.on("message", (raw) => {
-        const msg = JSON.parse(String(raw)) as { type: string; id?: string; payload?: { authorization?: string } };
+        const msg = JSON.parse((raw as Buffer).toString("utf8")) as {
+          type: string;
+          id?: string;
+          payload?: { authorization?: string };
+        };
         if (msg.type === "connection_init") {
           tokens.push(msg.payload?.authorization);
           socket.send(JSON.stringify({ type: "connection_ack" }));

@@ -35,7 +35,7 @@ const vproc = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =
 const json = <T = Record<string, any>>(r: Run): T => JSON.parse(r.stdout) as T;
 const ffmpeg = (args: string[]): Promise<void> =>
   new Promise((resolve, reject) =>
-    execFile("ffmpeg", ["-v", "error", "-y", ...args], (e) => (e ? reject(e) : resolve())),
+    execFile("ffmpeg", ["-v", "error", "-y", ...args], (e: Error | null) => (e ? reject(e) : resolve())),
   );
 
 beforeAll(async () => {

@@ -12,3 +12,30 @@ export interface VideoMetadata {
   readonly hasAudio: boolean;
   readonly formatName: string;
 }
+
+/**
+ * Everything the probe learned, stored with the video once (by the worker, the only role with
+ * ffprobe) and reused by every later step: the API checks plans against it, the engine plans from it.
+ */
+export interface VideoProbe extends VideoMetadata {
+  /** Timestamp of the first video frame (seconds); often 0, not always. */
+  readonly startTime: number;
+  /** Mean seconds between keyframes, when known. */
+  readonly keyframeIntervalSeconds: number | null;
+  /** True when the stream's frame rate varies (phone and screen recordings). */
+  readonly variableFrameRate: boolean;
+  readonly frameCount: number | null;
+  /**
+   * Where ffmpeg's seek timeline starts (the container's start time, seconds). Times in options and
+   * manifests are relative to it. Absent in probes made elsewhere: then `startTime` is used.
+   */
+  readonly timeOrigin?: number;
+  /** The video stream's time base: its timestamps are whole multiples of num/den seconds. */
+  readonly timeBase?: { readonly num: number; readonly den: number };
+  /** Keyframe times seen in the first minute (seconds, timeline of the options); lets segments start on keyframes. */
+  readonly keyframeSample?: readonly number[];
+}
+
+/** A stored probe made before timing facts were kept has none: the worker probes such a video again. */
+export const hasTiming = (m: VideoMetadata | null): m is VideoProbe =>
+  m !== null && typeof (m as Partial<VideoProbe>).startTime === "number";

@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { CreateUserPoolClientCommand, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractionRequestedSchema, jobEventSchema, messageSchema, type JobEvent, type Message } from "@vp/domain";
+import {
+  extractionRequestedSchema,
+  jobEventSchema,
+  messageSchema,
+  notifiesOwner,
+  type JobEvent,
+  type Message,
+} from "@vp/domain";
 import { createAwsPlatform, createLogger, createTable, type AwsPlatform } from "@vp/platform";
 import { openDatabase, SqliteJobQueue } from "@vp/platform";
 import type { JobEventPublisher } from "@vp/platform";
@@ -95,7 +102,7 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
     const notifications = new SqliteJobQueue<JobEvent>({ db, name: "notify", schema: jobEventSchema, maxAttempts: 4 });
     const workerTopic = (sender: Message["sender"]): JobEventPublisher => ({
       async publish(event) {
-        const finished = event.job.status === "SUCCEEDED" || event.job.status === "FAILED";
+        const finished = notifiesOwner(event.job);
         const type = finished ? "JOB_FINISHED" : "JOB_UPDATED";
         await apiEvents.enqueue({ sender, target: "MSG_SERVICE_API", type, payload: event });
         if (finished) await notifications.enqueue(event);
@@ -144,7 +151,7 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
     const video = await makeTestVideo(join(dir, "talk.mp4"), { seconds: 6, size: "320x240" });
     const completed = await client.upload(video, { mode: "INTERVAL", intervalSeconds: 2 }, "talk.mp4");
     expect(completed.userErrors).toEqual([]);
-    expect(completed.video.status).toBe("READY");
+    expect(completed.video.status).toBe("PROCESSING");
     const jobId = completed.job.id;
 
     const updates = client.subscribe(JOB_UPDATED, { jobId });

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VideoDocument } from "@vp/client";
 import { readOutbox } from "@vp/platform";
 import { ApiClient, JOB_QUERY, JOB_UPDATED, type GqlResponse } from "./support/api-client.js";
 import { removeDir, startTestProduct, type TestProduct } from "./support/product.js";
@@ -37,9 +38,9 @@ describe("user journey: sign up to frames and email", () => {
 
     const completed = await client.upload(video, { mode: "INTERVAL", intervalSeconds: 2 }, "holiday.mp4");
     expect(completed.userErrors).toEqual([]);
-    expect(completed.video.status).toBe("READY");
-    expect(completed.video.metadata).toMatchObject({ width: 320, height: 240, videoCodec: "h264" });
-    expect(completed.video.metadata.durationSeconds).toBeCloseTo(30, 0);
+    // The API never runs ffprobe: the worker probes the video as the first step of its job.
+    expect(completed.video.status).toBe("PROCESSING");
+    expect(completed.video.metadata).toBeNull();
     const jobId: string = completed.job.id;
     expect(completed.job.status).toBe("QUEUED");
 
@@ -65,6 +66,10 @@ describe("user journey: sign up to frames and email", () => {
 
     const { job } = await client.data(JOB_QUERY, { id: jobId });
     expect(job.result.frameCount).toBe(15);
+    const { video: probed } = await client.data(VideoDocument, { id: completed.video.id });
+    expect(probed.status).toBe("READY");
+    expect(probed.metadata).toMatchObject({ width: 320, height: 240, videoCodec: "h264" });
+    expect(probed.metadata.durationSeconds).toBeCloseTo(30, 0);
     expect(new Date(job.result.downloadUrlExpiresAt).getTime()).toBeGreaterThan(Date.now());
 
     const download = await fetch(job.result.downloadUrl);

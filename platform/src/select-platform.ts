@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { extractionRequestedSchema, jobEventSchema, type JobEvent, type ServiceName } from "@vp/domain";
-import { createAwsPlatform, type AwsPlatform } from "./aws/aws-platform.js";
+import { createAwsPlatform, type AwsMessaging, type AwsPlatform } from "./aws/aws-platform.js";
+import type { EventBus } from "./ports/event-bus.js";
 import { createLocalJobEventPublisher } from "./local/local-job-event-publisher.js";
 import { createLocalPlatform, type LocalPlatform } from "./local/local-platform.js";
 import { SqliteJobQueue } from "./local/sqlite-job-queue.js";
@@ -42,20 +43,19 @@ export async function selectPlatform(settings: PlatformSettings, options: Select
         multipartThresholdBytes: settings.VP_MULTIPART_THRESHOLD_BYTES,
       }),
     };
-  const aws = await createAwsPlatform(settings, { logger: options.logger, service: options.service });
-  if (settings.VP_MESSAGING !== "local") return { kind: "aws", messaging: "aws", platform: aws };
-  return { kind: "aws", messaging: "local", platform: withLocalMessaging(aws, settings) };
+  const base = { logger: options.logger, service: options.service };
+  if (settings.VP_MESSAGING !== "local")
+    return { kind: "aws", messaging: "aws", platform: await createAwsPlatform(settings, base) };
+  return {
+    kind: "aws",
+    messaging: "local",
+    platform: await createAwsPlatform(settings, { ...base, messaging: (events) => sqliteMessaging(settings, events) }),
+  };
 }
 
 /** Queues in one SQLite file under the data dir; job news straight onto the (Redis) event bus. */
-function withLocalMessaging(aws: AwsPlatform, settings: PlatformSettings): AwsPlatform {
+function sqliteMessaging(settings: PlatformSettings, events: EventBus): AwsMessaging {
   const db = openDatabase(join(settings.dataDir, "messaging.db"));
-  const extractionQueue = new SqliteJobQueue({
-    db,
-    name: "extractions",
-    schema: extractionRequestedSchema,
-    maxAttempts: settings.VP_JOB_MAX_ATTEMPTS + 1,
-  });
   const notificationQueue = new SqliteJobQueue<JobEvent>({
     db,
     name: "notifications",
@@ -63,13 +63,15 @@ function withLocalMessaging(aws: AwsPlatform, settings: PlatformSettings): AwsPl
     maxAttempts: 5,
   });
   return {
-    ...aws,
-    extractionQueue,
+    extractionQueue: new SqliteJobQueue({
+      db,
+      name: "extractions",
+      schema: extractionRequestedSchema,
+      maxAttempts: settings.VP_JOB_MAX_ATTEMPTS + 1,
+    }),
     notificationQueue,
-    jobEvents: createLocalJobEventPublisher({ events: aws.events, notifications: notificationQueue }),
-    async close() {
-      await aws.close();
-      db.close();
-    },
+    apiEventQueue: null,
+    jobEvents: createLocalJobEventPublisher({ events, notifications: notificationQueue }),
+    close: async () => void db.close(),
   };
 }

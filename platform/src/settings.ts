@@ -68,7 +68,8 @@ export const AWS_REQUIRED_SETTINGS = [
   "VP_COGNITO_CLIENT_ID",
 ] as const;
 
-const SETTINGS_ONLY_FOR_AWS_MESSAGING: ReadonlySet<string> = new Set([
+/** The AWS settings only SNS/SQS messaging needs. */
+export const MESSAGING_SETTINGS: ReadonlySet<string> = new Set([
   "VP_SNS_API_TOPIC_ARN",
   "VP_SNS_WORKER_TOPIC_ARN",
   "VP_SQS_WORKER_QUEUE_URL",
@@ -89,7 +90,7 @@ export interface PlatformSettings extends RawSettings {
 export function completeSettings<T extends RawSettings>(raw: T): T & PlatformSettings {
   if (raw.VP_BACKEND === "aws") {
     const missing = AWS_REQUIRED_SETTINGS.filter(
-      (name) => raw[name] === undefined && !(raw.VP_MESSAGING === "local" && SETTINGS_ONLY_FOR_AWS_MESSAGING.has(name)),
+      (name) => raw[name] === undefined && !(raw.VP_MESSAGING === "local" && MESSAGING_SETTINGS.has(name)),
     );
     if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required when VP_BACKEND=aws`));
   }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { extract, resolveFfmpeg } from "@vp/engine";
+import { extract, probe, resolveFfmpeg } from "@vp/engine";
 import { startQueueConsumer, type Backend, type QueueConsumer } from "@vp/platform";
 import { createJobNotifier } from "@vp/notify-lambda";
 import type { WorkerConfig } from "./config.js";
@@ -38,7 +38,7 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<{ clo
     consumers.push(
       startWorker({
         platform,
-        engine: { extract },
+        engine: { extract, probe },
         logger: logger.child({ component: "worker" }),
         metrics: createWorkerMetrics(options.metrics),
         concurrency: config.VP_WORKER_CONCURRENCY,

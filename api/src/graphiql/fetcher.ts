@@ -5,7 +5,7 @@ import { createClient } from "graphql-ws";
  * HTTP requests carry `Authorization: Bearer`; subscriptions carry the same token in
  * graphql-ws connectionParams, re-read on every (re)connection so a pasted token takes effect.
  */
-export function createAuthedFetcher(getToken: () => string): { fetcher: Fetcher; reconnect(): void } {
+export function createAuthedFetcher(getToken: () => string): { fetcher: Fetcher; reconnect: () => void } {
   const httpUrl = new URL("/graphql", location.href).toString();
   const wsUrl = httpUrl.replace(/^http/, "ws");
   const wsClient = createClient({

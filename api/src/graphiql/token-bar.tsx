@@ -35,7 +35,10 @@ export function TokenBar({ token, onToken }: Props) {
     borderBottom: "1px solid #ddd",
   };
   return (
-    <form style={style} onSubmit={login}>
+    <form
+      style={style}
+      onSubmit={(e) => void login(e).catch((err: unknown) => setMessage(`Login failed: ${String(err)}`))}
+    >
       <strong>video-processor</strong>
       <label>
         Token{" "}

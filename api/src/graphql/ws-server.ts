@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Platform } from "@vp/platform";
 import type { Principal } from "@vp/platform";
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { GraphQLError, Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import type { Logger } from "pino";
 import type { WebSocket, WebSocketServer } from "ws";
@@ -102,7 +102,7 @@ export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions):
         };
       },
       onOperation: (_ctx, _id, _payload, args, result) => {
-        const op = args.document.definitions.find((d) => d.kind === "OperationDefinition");
+        const op = args.document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
         const failed = "errors" in result && Array.isArray(result.errors) && result.errors.length > 0;
         options.countOperation(op && "operation" in op ? op.operation : "unknown", failed ? "error" : "ok");
       },

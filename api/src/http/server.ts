@@ -1,7 +1,6 @@
 import "reflect-metadata";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
@@ -158,7 +157,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       // Browsers navigating here get the playground; GraphQL clients (GET with Accept JSON) get GraphQL.
       if (req.accepts(["application/json", "application/graphql-response+json", "text/html"]) !== "text/html")
         return next();
-      res.sendFile(join(dir, "index.html"));
+      // `root`, not a joined path: send refuses paths with a dot-folder in them (a checkout under ~/.local).
+      res.sendFile("index.html", { root: dir });
     });
     app.use("/graphiql", express.static(dir, { index: false, fallthrough: false }));
   }

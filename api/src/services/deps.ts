@@ -1,12 +1,16 @@
-import type { ExtractionLimits, ExtractionOptions } from "@vp/domain";
+import type { ExtractionLimits, ExtractionOptions, VideoProbe } from "@vp/domain";
 import type { Platform } from "@vp/platform";
-import type { PlanValidation, ProbeResult } from "@vp/engine";
+import type { PlanValidation } from "@vp/engine";
 import type { Logger } from "pino";
 
-/** The parts of the extraction engine the API needs: probing uploads and checking a plan against them. */
+/**
+ * The pure parts of the extraction engine the API needs: checking a plan against a stored probe
+ * and recognising at a glance an upload that is no video. The API never runs ffmpeg.
+ */
 export interface ExtractionEngine {
-  probe(path: string): Promise<ProbeResult>;
-  validatePlan(options: ExtractionOptions, probe: ProbeResult, limits: ExtractionLimits): PlanValidation;
+  validatePlan(options: ExtractionOptions, probe: VideoProbe, limits: ExtractionLimits): PlanValidation;
+  /** Why the first bytes of a file are refused (a text file, a playlist), or null when they may be a video. */
+  classifyHead(head: Buffer): string | null;
 }
 
 export interface ServiceLimits {

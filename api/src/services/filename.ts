@@ -11,6 +11,7 @@ export const MAX_FILENAME_LENGTH = 200;
 export function sanitizeFilename(raw: string): string | null {
   const base = raw.normalize("NFC").split(/[\\/]/).pop() ?? "";
   const cleaned = base
+    // eslint-disable-next-line no-control-regex -- control characters are what this replaces
     .replace(/[\u0000-\u001f\u007f-\u009f"<>|:*?]/g, "_")
     .replace(/\s+/g, " ")
     .replace(/^[.\s]+/, "")

@@ -1,30 +1,7 @@
 import { createHash } from "node:crypto";
-import { isDomainError, toJobSnapshot, type ExtractionOptions, type Job, type Video } from "@vp/domain";
-import { ExtractionError, type ProbeResult } from "@vp/engine";
+import { hasTiming, isDomainError, toJobSnapshot, type ExtractionOptions, type Job, type Video } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 import { optionProblems, userError, type UserErrorData } from "./user-errors.js";
-
-export type ProbeOutcome =
-  { readonly ok: true; readonly probe: ProbeResult } | { readonly ok: false; readonly reason: string };
-
-/**
- * Probes the stored original. An ExtractionError is the file's fault (its message is meant for
- * users); anything else is ours and propagates.
- */
-export async function probeVideo(deps: ServiceDeps, video: Video): Promise<ProbeOutcome> {
-  const file = await deps.platform.blobs.videos.openAsFile(video.blobKey);
-  try {
-    return { ok: true, probe: await deps.engine.probe(file.path) };
-  } catch (e) {
-    if (e instanceof ExtractionError) {
-      deps.logger.info({ videoId: video.id, code: e.code, diagnostics: e.diagnostics }, "probe refused the upload");
-      return { ok: false, reason: e.message };
-    }
-    throw e;
-  } finally {
-    await file.release();
-  }
-}
 
 /**
  * The first job of a video has an id derived from the video's, so concurrent or repeated
@@ -56,25 +33,21 @@ export async function publishJob(deps: ServiceDeps, job: Job, videoFilename: str
 }
 
 /**
- * Validates the options against the probe, then creates, queues and announces a job.
- * Plan problems come back as VALIDATION userErrors under `optionsField`.
+ * Validates the options against the video's stored probe when there is one (a video still
+ * PROCESSING has none yet: its worker checks the plan right after probing), then creates, queues
+ * and announces a job. Plan problems come back as VALIDATION userErrors under `optionsField`.
  */
 export async function createAndQueueJob(
   deps: ServiceDeps,
   video: Video,
   options: ExtractionOptions,
-  probe: ProbeResult,
   jobId: string,
   optionsField: readonly string[],
 ): Promise<{ job: Job | null; userErrors: UserErrorData[] }> {
-  const plan = deps.engine.validatePlan(options, probe, {
-    maxFrames: deps.limits.maxFrames,
-  });
-  if (!plan.ok)
-    return {
-      job: null,
-      userErrors: optionProblems(plan.problems, optionsField),
-    };
+  if (hasTiming(video.metadata)) {
+    const plan = deps.engine.validatePlan(options, video.metadata, { maxFrames: deps.limits.maxFrames });
+    if (!plan.ok) return { job: null, userErrors: optionProblems(plan.problems, optionsField) };
+  }
   let job: Job;
   try {
     job = await deps.platform.jobs.create({

@@ -1,8 +1,8 @@
-import { isDomainError, type Job, type JobStatus, type Video } from "@vp/domain";
+import { allows, cancel, isDomainError, retry, type Job, type JobChange, type Video } from "@vp/domain";
 import { newId } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
-import { createAndQueueJob, enqueueJob, probeVideo, publishJob, unreadableVideo } from "./job-lifecycle.js";
+import { createAndQueueJob, enqueueJob, publishJob, unreadableVideo } from "./job-lifecycle.js";
 import { notFound, optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export interface JobResultData {
@@ -35,7 +35,7 @@ export async function startExtraction(
       job: null,
       userErrors: [unreadableVideo(video.rejectionReason, VIDEO_ID_FIELD)],
     };
-  if (video.status !== "READY")
+  if (video.status === "AWAITING_UPLOAD")
     return {
       job: null,
       userErrors: [
@@ -46,18 +46,9 @@ export async function startExtraction(
         ),
       ],
     };
-  // Re-probing (not the stored metadata) gives the plan check the keyframe and start-time facts it needs.
-  const probed = await probeVideo(deps, video);
-  if (!probed.ok)
-    return {
-      job: null,
-      userErrors: [unreadableVideo(probed.reason, VIDEO_ID_FIELD)],
-    };
-  return createAndQueueJob(deps, video, options.value, probed.probe, newId(), ["input", "extraction"]);
+  // READY: checked against the stored probe now; PROCESSING: by the worker, right after its probe.
+  return createAndQueueJob(deps, video, options.value, newId(), ["input", "extraction"]);
 }
-
-const LIVE: readonly JobStatus[] = ["QUEUED", "RUNNING"];
-const RETRYABLE: readonly JobStatus[] = ["FAILED", "CANCELLED"];
 
 /** QUEUED/RUNNING -> CANCELLED. The worker notices the status change and stops. */
 export function cancelJob(
@@ -66,21 +57,7 @@ export function cancelJob(
   input: { readonly jobId: string },
 ): Promise<JobResultData> {
   const now = (deps.now ?? (() => new Date()))();
-  return changeStatus(
-    deps,
-    ownerId,
-    input.jobId,
-    { from: LIVE, verb: "cancelled", allowed: "a queued or running" },
-    {
-      status: "CANCELLED",
-      finishedAt: now,
-      error: {
-        code: "CANCELLED",
-        message: "The job was cancelled.",
-        retryable: true,
-      },
-    },
-  );
+  return changeStatus(deps, ownerId, input.jobId, cancel(now), { verb: "cancelled", allowed: "a queued or running" });
 }
 
 /** FAILED/CANCELLED -> QUEUED with a clean slate, and back on the queue. */
@@ -93,33 +70,25 @@ export function retryJob(
     deps,
     ownerId,
     input.jobId,
-    { from: RETRYABLE, verb: "retried", allowed: "a failed or cancelled" },
-    {
-      status: "QUEUED",
-      progress: 0,
-      framesExtracted: 0,
-      error: null,
-      result: null,
-      startedAt: null,
-      finishedAt: null,
-    },
+    retry(),
+    { verb: "retried", allowed: "a failed or cancelled" },
     (job) => enqueueJob(deps, job),
   );
 }
 
-/** The owner's job, moved from one of `rule.from` by `patch`, then `after` (if any), then published. */
+/** The owner's job, moved by `change` when its guard allows, then `after` (if any), then published. */
 async function changeStatus(
   deps: ServiceDeps,
   ownerId: string,
   jobId: string,
-  rule: { readonly from: readonly JobStatus[]; readonly verb: string; readonly allowed: string },
-  patch: Parameters<typeof transition>[3],
+  change: JobChange,
+  words: { readonly verb: string; readonly allowed: string },
   after?: (job: Job) => Promise<void>,
 ): Promise<JobResultData> {
   const job = await deps.platform.jobs.findForOwner(ownerId, jobId);
   if (job === null) return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
-  if (!rule.from.includes(job.status)) return { job, userErrors: [illegal(job, rule.verb, rule.allowed)] };
-  const outcome = await transition(deps, job, rule.from, patch);
+  if (!allows(change, job)) return { job, userErrors: [illegal(job, words.verb, words.allowed)] };
+  const outcome = await transition(deps, job, change);
   if ("userError" in outcome) return { job: outcome.current, userErrors: [outcome.userError] };
   await after?.(outcome.job);
   await publishJob(deps, outcome.job, await filenameOf(deps, outcome.job));
@@ -132,20 +101,14 @@ function illegal(job: Job, verb: string, allowed: string): UserErrorData {
   ]);
 }
 
-/**
- * A conditional update on the status only: a worker's concurrent progress write must not make
- * a cancel fail, but a concurrent finish must. A lost race answers with the job as it now is.
- */
+/** The transition's conditional write; a lost race answers with the job as it now is. */
 async function transition(
   deps: ServiceDeps,
   job: Job,
-  from: readonly JobStatus[],
-  patch: Parameters<ServiceDeps["platform"]["jobs"]["update"]>[2],
+  change: JobChange,
 ): Promise<{ job: Job } | { current: Job | null; userError: UserErrorData }> {
   try {
-    return {
-      job: await deps.platform.jobs.update(job.id, { status: from }, patch),
-    };
+    return { job: await deps.platform.jobs.update(job.id, change.when, change.patch) };
   } catch (e) {
     if (!isDomainError(e, "STALE_UPDATE") && !isDomainError(e, "ILLEGAL_TRANSITION")) throw e;
     const current = await deps.platform.jobs.findForOwner(job.ownerId, job.id);

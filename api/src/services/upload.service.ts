@@ -1,16 +1,10 @@
-import { isDomainError, newId, type DomainError, type Job, type Video } from "@vp/domain";
+import { isDomainError, markUploaded, newId, rejectVideo, type DomainError, type Job, type Video } from "@vp/domain";
+import { SNIFF_BYTES } from "@vp/engine";
 import type { CompletedUpload, UploadTarget as PortUploadTarget } from "@vp/platform";
 import { UPLOAD_EXPIRES_IN_SECONDS, type ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
 import { blobKeySegment, normalizeVideoContentType, sanitizeFilename } from "./filename.js";
-import {
-  createAndQueueJob,
-  enqueueJob,
-  firstJobId,
-  probeVideo,
-  unreadableVideo,
-  type ProbeOutcome,
-} from "./job-lifecycle.js";
+import { createAndQueueJob, enqueueJob, firstJobId, unreadableVideo } from "./job-lifecycle.js";
 import { notFound, optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export interface CreateVideoUploadInput {
@@ -91,10 +85,13 @@ const VIDEO_ID_FIELD = ["input", "videoId"] as const;
 const MULTIPART_FIELD = ["input", "multipart"] as const;
 
 /**
- * Checks the bytes arrived whole, probes them and queues the first extraction. Idempotent:
- * a repeat answers the same video and job (re-queueing a still-QUEUED job, which the queue dedupes).
- * A multipart upload is assembled first, unless a previous call already did (the blob is there
- * with the declared size).
+ * Checks the bytes arrived whole, looks at their first kilobytes, and queues the first extraction:
+ * the video is PROCESSING until the worker, the only role with ffmpeg, has probed it as that job's
+ * first step (a file ffmpeg cannot read then ends as a FAILED job with a precise code, seen live,
+ * and the video REJECTED). The API never copies the video: an upload that is plainly no video
+ * (text, a playlist) is refused here from its head alone. Idempotent: a repeat answers the same
+ * video and job (re-queueing a still-QUEUED job, which the queue dedupes). A multipart upload is
+ * assembled first, unless a previous call already did (the blob is there with the declared size).
  */
 export async function completeVideoUpload(
   deps: ServiceDeps,
@@ -115,7 +112,7 @@ export async function completeVideoUpload(
       job: null,
       userErrors: [unreadableVideo(video.rejectionReason, VIDEO_ID_FIELD)],
     };
-  if (video.status === "READY") return ensureFirstJob(deps, video, null);
+  if (video.status !== "AWAITING_UPLOAD") return ensureFirstJob(deps, video);
 
   if (input.multipart) {
     const existing = await deps.platform.blobs.videos.head(video.blobKey);
@@ -161,71 +158,44 @@ export async function completeVideoUpload(
       ],
     };
 
-  const probed = await probeVideo(deps, video);
+  const refused = deps.engine.classifyHead(await readHead(deps, video));
+  const change = refused === null ? markUploaded(video) : rejectVideo(`The file is ${refused}: upload a video file.`);
   let updated: Video;
   try {
-    updated = await deps.platform.videos.update(
-      video.id,
-      { status: ["AWAITING_UPLOAD"], version: video.version },
-      probed.ok
-        ? {
-            status: "READY",
-            metadata: stripProbe(probed),
-            rejectionReason: null,
-          }
-        : { status: "REJECTED", rejectionReason: probed.reason },
-    );
+    updated = await deps.platform.videos.update(video.id, { ...change.when, version: video.version }, change.patch);
   } catch (e) {
     // A concurrent completion won the race: answer from the state it left.
     if (raceRetries > 0 && (isDomainError(e, "STALE_UPDATE") || isDomainError(e, "ILLEGAL_TRANSITION")))
       return completeVideoUpload(deps, ownerId, input, raceRetries - 1);
     throw e;
   }
-  if (!probed.ok)
+  if (updated.status === "REJECTED")
     return {
       video: updated,
       job: null,
-      userErrors: [unreadableVideo(probed.reason, VIDEO_ID_FIELD)],
+      userErrors: [unreadableVideo(updated.rejectionReason, VIDEO_ID_FIELD)],
     };
-  return ensureFirstJob(deps, updated, probed);
+  return ensureFirstJob(deps, updated);
 }
 
-function stripProbe(probed: Extract<ProbeOutcome, { ok: true }>): Video["metadata"] {
-  const p = probed.probe;
-  return {
-    durationSeconds: p.durationSeconds,
-    width: p.width,
-    height: p.height,
-    frameRate: p.frameRate,
-    videoCodec: p.videoCodec,
-    rotation: p.rotation,
-    hasAudio: p.hasAudio,
-    formatName: p.formatName,
-  };
+/** The first kilobytes of the upload, by a ranged read: never the whole file. */
+async function readHead(deps: ServiceDeps, video: Video): Promise<Buffer> {
+  const stream = await deps.platform.blobs.videos.get(video.blobKey, {
+    range: { start: 0, end: Math.min(video.sizeBytes, SNIFF_BYTES) - 1 },
+  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).subarray(0, SNIFF_BYTES);
 }
 
-async function ensureFirstJob(
-  deps: ServiceDeps,
-  video: Video,
-  probed: ProbeOutcome | null,
-): Promise<CompleteVideoUploadResult> {
+async function ensureFirstJob(deps: ServiceDeps, video: Video): Promise<CompleteVideoUploadResult> {
   const jobId = firstJobId(video.id);
   const existing = await deps.platform.jobs.findForOwner(video.ownerId, jobId);
   if (existing !== null) {
     if (existing.status === "QUEUED") await enqueueJob(deps, existing);
     return { video, job: existing, userErrors: [] };
   }
-  // READY without a job: the plan was refused earlier (or queueing failed); check again.
-  const outcome = probed ?? (await probeVideo(deps, video));
-  if (!outcome.ok)
-    return {
-      video,
-      job: null,
-      userErrors: [unreadableVideo(outcome.reason, VIDEO_ID_FIELD)],
-    };
-  const { job, userErrors } = await createAndQueueJob(deps, video, video.extraction, outcome.probe, jobId, [
-    "input",
-    "extraction",
-  ]);
+  // No job yet (first call, or a crash between the video's update and the job's creation).
+  const { job, userErrors } = await createAndQueueJob(deps, video, video.extraction, jobId, ["input", "extraction"]);
   return { video, job, userErrors };
 }

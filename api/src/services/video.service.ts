@@ -1,4 +1,4 @@
-import { isDomainError, type Job } from "@vp/domain";
+import { cancel, isDomainError, type Job } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 import { publishJob } from "./job-lifecycle.js";
 import { notFound, type UserErrorData } from "./user-errors.js";
@@ -38,19 +38,8 @@ export async function deleteVideo(
   for (const job of all) {
     if (job.status !== "QUEUED" && job.status !== "RUNNING") continue;
     try {
-      const cancelled = await jobs.update(
-        job.id,
-        { status: ["QUEUED", "RUNNING"] },
-        {
-          status: "CANCELLED",
-          finishedAt: now,
-          error: {
-            code: "CANCELLED",
-            message: "The video was deleted.",
-            retryable: false,
-          },
-        },
-      );
+      const change = cancel(now, { message: "The video was deleted.", retryable: false });
+      const cancelled = await jobs.update(job.id, change.when, change.patch);
       await publishJob(deps, cancelled, video.filename);
     } catch (e) {
       // Finished meanwhile: its archive (if any) is deleted below from a fresh read.

@@ -3,8 +3,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { createLocalPlatform, type LocalPlatform } from "@vp/platform";
-import { probe, validatePlan } from "@vp/engine";
+import { acceptProbe, type Video } from "@vp/domain";
+import { classifyHead, probe, validatePlan } from "@vp/engine";
+import { createLocalPlatform, type BlobStore, type LocalPlatform, type Platform } from "@vp/platform";
 import { execute, parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { pino } from "pino";
 import { buildApiSchema } from "../../src/graphql/build-schema.js";
@@ -55,10 +56,7 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-export const realEngine: ExtractionEngine = {
-  probe: (path) => probe(path),
-  validatePlan,
-};
+export const realEngine: ExtractionEngine = { validatePlan, classifyHead };
 
 /** The real single-machine platform on a temp dir, the built schema, and the services over them. */
 export async function createTestEnv(
@@ -80,8 +78,9 @@ export async function createTestEnv(
   });
   const schema = await buildApiSchema();
   const engine = options.engine ?? realEngine;
+  const api = apiView(platform);
   const services = createServices({
-    platform,
+    platform: api,
     engine,
     limits: {
       maxUploadBytes: options.maxUploadBytes ?? 10_000_000,
@@ -101,7 +100,7 @@ export async function createTestEnv(
           }
         : null,
     services,
-    platform,
+    platform: api,
   });
   return {
     dir,
@@ -137,4 +136,33 @@ export function dataOf<T>(result: ExecutionResult<Record<string, unknown>>, fiel
   const value = result.data?.[field];
   if (value === undefined || value === null) throw new Error(`no data.${field}`);
   return value as T;
+}
+
+/**
+ * The platform as the API sees it in these tests: the videos bucket refuses whole reads, so a
+ * test fails if any API code path copies a video (it may read a head by range, never open it as a file).
+ */
+export function apiView<P extends Pick<Platform, "blobs">>(platform: P): P {
+  const videos: BlobStore = platform.blobs.videos;
+  const guarded: BlobStore = Object.assign(Object.create(videos) as BlobStore, {
+    openAsFile: () => Promise.reject(new Error("the API must never copy a whole video (openAsFile)")),
+    get: (key: string, options?: Parameters<BlobStore["get"]>[1]) =>
+      options?.range && options.range.end - options.range.start < 64 * 1024
+        ? videos.get(key, options)
+        : Promise.reject(new Error("the API must never read a whole video (get without a small range)")),
+  });
+  return { ...platform, blobs: { ...platform.blobs, videos: guarded } };
+}
+
+/** What a worker does first with a video: probe its file and store the probe (READY). */
+export async function probeAsWorker(platform: LocalPlatform, videoId: string): Promise<Video> {
+  const video = await platform.videos.findById(videoId);
+  if (video === null) throw new Error(`no video ${videoId}`);
+  const file = await platform.blobs.videos.openAsFile(video.blobKey);
+  try {
+    const change = acceptProbe(await probe(file.path));
+    return await platform.videos.update(video.id, change.when, change.patch);
+  } finally {
+    await file.release();
+  }
 }

@@ -160,7 +160,9 @@ export type UserErrorCode =
 export type VideoStatus =
   /** Created; the bytes have not been confirmed yet (completeVideoUpload). */
   | 'AWAITING_UPLOAD'
-  /** Uploaded and readable; jobs can run on it. */
+  /** Uploaded whole; its first job's worker is probing it (READY or REJECTED follows). */
+  | 'PROCESSING'
+  /** Probed and readable; its metadata is known. */
   | 'READY'
   /** The file could not be read as a video; see `rejectionReason`. */
   | 'REJECTED';

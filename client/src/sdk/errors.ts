@@ -22,7 +22,7 @@ export class GraphQLRequestError extends ClientError {
   ) {
     super(errors.map((e) => e.message).join("; ") || "GraphQL request failed");
     this.codes = errors.map((e) =>
-      typeof e.extensions?.["code"] === "string" ? (e.extensions["code"] as string) : "GRAPHQL_ERROR",
+      typeof e.extensions?.["code"] === "string" ? e.extensions["code"] : "GRAPHQL_ERROR",
     );
     this.code = this.codes[0] ?? "GRAPHQL_ERROR";
   }

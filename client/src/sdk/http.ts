@@ -1,4 +1,4 @@
-import { print, type DocumentNode } from "graphql";
+import { Kind, print, type DocumentNode } from "graphql";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { GraphQLRequestError, NetworkError, networkErrorFrom, type GraphQLErrorEntry } from "./errors.js";
 
@@ -18,7 +18,7 @@ export function documentText(doc: DocumentNode): string {
 }
 
 export function operationName(doc: DocumentNode): string {
-  for (const d of doc.definitions) if (d.kind === "OperationDefinition" && d.name) return d.name.value;
+  for (const d of doc.definitions) if (d.kind === Kind.OPERATION_DEFINITION && d.name) return d.name.value;
   return "operation";
 }
 

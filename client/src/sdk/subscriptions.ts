@@ -73,7 +73,7 @@ export function createSubscriptionTransport(options: SubscriptionOptions): Subsc
       const inner = client().iterate<TResult>({
         query: documentText(doc),
         operationName: operationName(doc),
-        variables: (variables ?? {}) as Record<string, unknown>,
+        variables: variables ?? {},
       });
       const iterator: AsyncIterableIterator<TResult> = {
         async next(): Promise<IteratorResult<TResult>> {

@@ -122,7 +122,7 @@ export async function putFileParts(
   const sentByPart = new Map<number, number>();
   let sentTotal = 0;
   options.onProgress?.(0, total);
-  const etags: Array<{ partNumber: number; etag: string }> = new Array(target.parts.length);
+  const etags = new Array<{ partNumber: number; etag: string }>(target.parts.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < target.parts.length) {

@@ -1,5 +1,6 @@
 import type { Message, ServiceName } from "@vp/domain";
-import { AWS_REQUIRED_SETTINGS, type PlatformSettings } from "../settings.js";
+import { AWS_REQUIRED_SETTINGS, MESSAGING_SETTINGS, type PlatformSettings } from "../settings.js";
+import type { EventBus } from "../ports/event-bus.js";
 import { ConfigError } from "../shared/env-config.js";
 import type { ConsumerLogger } from "../messaging/queue-consumer.js";
 import type { Platform } from "../platform.js";
@@ -24,14 +25,26 @@ export interface AwsPlatformOptions {
   readonly service?: ServiceName;
   /** Clients to use instead of the default ones (tests: local servers). */
   readonly clients?: AwsClients;
+  /**
+   * Queues and job news from elsewhere than SNS/SQS (VP_MESSAGING=local: SQLite on this host);
+   * the SNS and SQS settings are then not needed. @default SNS topics and SQS queues
+   */
+  readonly messaging?: (events: EventBus) => AwsMessaging;
+}
+
+/** The ports SNS and SQS serve on AWS. */
+export interface AwsMessaging extends Pick<Platform, "extractionQueue" | "notificationQueue" | "jobEvents"> {
+  /** The API pods' shared queue (worker topic -> API queue); null when job news needs no relay. */
+  readonly apiEventQueue: JobQueue<Message> | null;
+  close?(): Promise<void>;
 }
 
 export interface AwsPlatform extends Platform {
   /**
    * The API pods' shared queue (worker topic -> API queue): feed it to startApiEventRelay in API
-   * processes. Workers never receive from it.
+   * processes. Workers never receive from it. Null with local messaging (news goes straight to Redis).
    */
-  readonly apiEventQueue: JobQueue<Message>;
+  readonly apiEventQueue: JobQueue<Message> | null;
   readonly clients: AwsClients;
 }
 
@@ -47,7 +60,12 @@ type Setting<K extends (typeof AWS_REQUIRED_SETTINGS)[number]> = NonNullable<Pla
  * - jobEvents: one SNS publish to the worker topic; API pods relay it into `events` (Redis).
  */
 export async function createAwsPlatform(config: PlatformSettings, options: AwsPlatformOptions): Promise<AwsPlatform> {
-  const missing = AWS_REQUIRED_SETTINGS.filter((name) => name !== "VP_PUBLIC_URL" && config[name] === undefined);
+  const missing = AWS_REQUIRED_SETTINGS.filter(
+    (name) =>
+      name !== "VP_PUBLIC_URL" &&
+      config[name] === undefined &&
+      !(options.messaging !== undefined && MESSAGING_SETTINGS.has(name)),
+  );
   if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: is required when VP_BACKEND=aws`));
   const need = <K extends (typeof AWS_REQUIRED_SETTINGS)[number]>(name: K): Setting<K> => config[name] as Setting<K>;
   const region = need("AWS_REGION");
@@ -61,6 +79,33 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
   } catch (e) {
     await events.close();
     throw new Error(`cannot reach Redis at VP_REDIS_URL: ${(e as Error).message}`);
+  }
+
+  const messaging = (options.messaging ?? snsAndSqs)(events);
+  function snsAndSqs(): AwsMessaging {
+    return {
+      extractionQueue: createExtractionQueue({
+        sqs: clients.sqs,
+        sns: clients.sns,
+        queueUrl: need("VP_SQS_WORKER_QUEUE_URL"),
+        topicArn: need("VP_SNS_API_TOPIC_ARN"),
+        // As on one machine: one delivery more than attempts, so the worker records the failure itself.
+        maxAttempts: config.VP_JOB_MAX_ATTEMPTS + 1,
+        ...(config.VP_SQS_WORKER_DLQ_URL !== undefined ? { deadLetterQueueUrl: config.VP_SQS_WORKER_DLQ_URL } : {}),
+        logger,
+      }),
+      notificationQueue: createNotificationQueue({
+        sqs: clients.sqs,
+        queueUrl: need("VP_SQS_NOTIFY_QUEUE_URL"),
+        maxAttempts: 5,
+        logger,
+      }),
+      apiEventQueue: createApiEventQueue({ sqs: clients.sqs, queueUrl: need("VP_SQS_API_QUEUE_URL"), logger }),
+      jobEvents: createSnsJobEventPublisher({
+        publisher: createSnsPublisher({ sns: clients.sns, topicArn: need("VP_SNS_WORKER_TOPIC_ARN") }),
+        ...(options.service !== undefined ? { sender: options.service } : {}),
+      }),
+    };
   }
 
   const issuer = config.VP_COGNITO_ISSUER?.replace(/\/$/, "") ?? cognitoIssuer(region, need("VP_COGNITO_USER_POOL_ID"));
@@ -77,28 +122,8 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
       }),
       archives: new S3BlobStore({ s3: clients.s3, bucket: need("VP_S3_ARCHIVES_BUCKET") }),
     },
-    extractionQueue: createExtractionQueue({
-      sqs: clients.sqs,
-      sns: clients.sns,
-      queueUrl: need("VP_SQS_WORKER_QUEUE_URL"),
-      topicArn: need("VP_SNS_API_TOPIC_ARN"),
-      // As on one machine: one delivery more than attempts, so the worker records the failure itself.
-      maxAttempts: config.VP_JOB_MAX_ATTEMPTS + 1,
-      ...(config.VP_SQS_WORKER_DLQ_URL !== undefined ? { deadLetterQueueUrl: config.VP_SQS_WORKER_DLQ_URL } : {}),
-      logger,
-    }),
-    notificationQueue: createNotificationQueue({
-      sqs: clients.sqs,
-      queueUrl: need("VP_SQS_NOTIFY_QUEUE_URL"),
-      maxAttempts: 5,
-      logger,
-    }),
-    apiEventQueue: createApiEventQueue({ sqs: clients.sqs, queueUrl: need("VP_SQS_API_QUEUE_URL"), logger }),
     events,
-    jobEvents: createSnsJobEventPublisher({
-      publisher: createSnsPublisher({ sns: clients.sns, topicArn: need("VP_SNS_WORKER_TOPIC_ARN") }),
-      ...(options.service !== undefined ? { sender: options.service } : {}),
-    }),
+    ...messaging,
     identity: new CognitoIdentityProvider({
       cognito: clients.cognito,
       userPoolId: need("VP_COGNITO_USER_POOL_ID"),
@@ -109,6 +134,7 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
     mailer: new SesMailer({ ses: clients.ses, from: config.VP_MAIL_FROM }),
     clients,
     async close() {
+      await messaging.close?.();
       await events.close();
       if (options.clients === undefined) clients.destroy();
     },

@@ -21,16 +21,19 @@ export interface AwsClientsOptions {
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
-/** Each client made once, on first use, and shared; `destroy()` closes the sockets of those made. */
+/**
+ * Each client made once, on first use, and shared; `destroy()` closes the sockets of those made.
+ * The getters are plain functions (no `this`), so adapters take them detached: `{ s3: clients.s3 }`.
+ */
 export interface AwsClients {
-  s3(): S3Client;
-  dynamodb(): DynamoDBClient;
+  readonly s3: () => S3Client;
+  readonly dynamodb: () => DynamoDBClient;
   /** Document client over `dynamodb()`: plain JS values in and out, undefined fields dropped. */
-  documents(): DynamoDBDocumentClient;
-  sqs(): SQSClient;
-  sns(): SNSClient;
-  ses(): SESv2Client;
-  cognito(): CognitoIdentityProviderClient;
+  readonly documents: () => DynamoDBDocumentClient;
+  readonly sqs: () => SQSClient;
+  readonly sns: () => SNSClient;
+  readonly ses: () => SESv2Client;
+  readonly cognito: () => CognitoIdentityProviderClient;
   destroy(): void;
 }
 

@@ -1,7 +1,8 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import {
+  extractionOptionsSchema,
+  initialJob,
   JOB_TRANSITIONS,
-  type ExtractionOptions,
   type Job,
   type JobError,
   type JobPatch,
@@ -46,7 +47,7 @@ export const toJob = (i: Item): Job => ({
   status: i.status as JobStatus,
   progress: i.progress as number,
   framesExtracted: i.framesExtracted as number,
-  options: i.options as ExtractionOptions,
+  options: extractionOptionsSchema.parse(i.options),
   attempts: i.attempts as number,
   error: (i.error ?? null) as JobError | null,
   result: (i.result ?? null) as JobResult | null,
@@ -68,20 +69,7 @@ export class DynamoJobRepository implements JobRepository {
 
   async create(job: NewJob): Promise<Job> {
     const now = this.clock();
-    const record: Job = {
-      ...job,
-      status: "QUEUED",
-      progress: 0,
-      framesExtracted: 0,
-      attempts: 0,
-      error: null,
-      result: null,
-      createdAt: new Date(now),
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: new Date(now),
-      version: 1,
-    };
+    const record = initialJob(job, new Date(now));
     const sk = jobSk(job.videoId, now, job.id);
     await createWithPointer(
       this.t,

@@ -1,12 +1,12 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import {
+  extractionOptionsSchema,
   VIDEO_TRANSITIONS,
-  type ExtractionOptions,
   type NewVideo,
   type Page,
   type PageRequest,
   type Video,
-  type VideoMetadata,
+  type VideoProbe,
   type VideoPatch,
   type VideoStatus,
 } from "@vp/domain";
@@ -48,8 +48,8 @@ export const toVideo = (i: Item): Video => ({
   sizeBytes: i.sizeBytes as number,
   status: i.status as VideoStatus,
   blobKey: i.blobKey as string,
-  extraction: i.extraction as ExtractionOptions,
-  metadata: (i.metadata ?? null) as VideoMetadata | null,
+  extraction: extractionOptionsSchema.parse(i.extraction),
+  metadata: (i.metadata ?? null) as VideoProbe | null,
   rejectionReason: (i.rejectionReason ?? null) as string | null,
   createdAt: new Date(i.createdAt as number),
   updatedAt: new Date(i.updatedAt as number),
@@ -113,7 +113,7 @@ export class DynamoVideoRepository implements VideoRepository {
   ): Promise<Page<Video>> {
     const byStatus = query.status !== undefined && query.status !== null;
     const index = byStatus ? GSI_OWNER_STATUS : GSI_OWNER;
-    const partition = byStatus ? ownerStatusIndexPk(ownerId, "VIDEO", query.status!) : ownerIndexPk(ownerId, "VIDEO");
+    const partition = byStatus ? ownerStatusIndexPk(ownerId, "VIDEO", query.status) : ownerIndexPk(ownerId, "VIDEO");
     return queryPage(this.t, {
       input: {
         IndexName: index,

@@ -21,6 +21,7 @@ import { DomainError, isDomainError } from "@vp/domain";
 import type {
   BlobInfo,
   BlobStore,
+  ByteRange,
   CompletedUpload,
   LocalFile,
   SignedUrl,
@@ -172,10 +173,17 @@ export class S3BlobStore implements BlobStore {
     return info(limit.count);
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, options: { readonly range?: ByteRange } = {}): Promise<Readable> {
     checkKey(key);
+    const { range } = options;
     try {
-      const res = await this.options.s3().send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const res = await this.options.s3().send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+      );
       return res.Body as Readable;
     } catch (e) {
       if (isMissing(e)) throw new DomainError("NOT_FOUND", `blob ${key} not found`);

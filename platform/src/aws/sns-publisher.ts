@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { messageSchema, type JobEvent, type ServiceName } from "@vp/domain";
+import { messageSchema, notifiesOwner, type JobEvent, type ServiceName } from "@vp/domain";
 import type { JobEventPublisher } from "../ports/job-events.js";
 import type { Publisher } from "../ports/publisher.js";
 import { envelopeAttributes } from "./envelope.js";
@@ -31,7 +31,7 @@ export function createSnsPublisher(options: { readonly sns: () => SNSClient; rea
 /**
  * Job news on AWS: one publish to the worker topic. The API queue (live updates, relayed into
  * Redis) and the notification queue (emails; filter `type = JOB_FINISHED`) subscribe to it.
- * SUCCEEDED and FAILED are JOB_FINISHED, every other change JOB_UPDATED.
+ * A change that notifies the owner (SUCCEEDED, FAILED) is JOB_FINISHED, every other JOB_UPDATED.
  */
 export function createSnsJobEventPublisher(options: {
   readonly publisher: Publisher;
@@ -41,11 +41,10 @@ export function createSnsJobEventPublisher(options: {
   const sender = options.sender ?? "MSG_SERVICE_WORKER";
   return {
     async publish(event: JobEvent) {
-      const finished = event.job.status === "SUCCEEDED" || event.job.status === "FAILED";
       await options.publisher.publish({
         sender,
         target: "MSG_SERVICE_ANY",
-        type: finished ? "JOB_FINISHED" : "JOB_UPDATED",
+        type: notifiesOwner(event.job) ? "JOB_FINISHED" : "JOB_UPDATED",
         payload: event,
       });
     },

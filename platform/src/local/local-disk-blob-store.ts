@@ -8,6 +8,7 @@ import { DomainError, isDomainError } from "@vp/domain";
 import type {
   BlobInfo,
   BlobStore,
+  ByteRange,
   CompletedUpload,
   LocalFile,
   SignedUrl,
@@ -185,7 +186,7 @@ export class LocalDiskBlobStore implements BlobStore {
     }
   }
 
-  async get(key: string): Promise<Readable> {
+  async get(key: string, options: { readonly range?: ByteRange } = {}): Promise<Readable> {
     const path = this.dataPath(key);
     try {
       // Opening first pins the file: a concurrent overwrite renames a new inode in, this read keeps the old one.
@@ -195,7 +196,7 @@ export class LocalDiskBlobStore implements BlobStore {
         await handle.close();
         throw notFound(key);
       }
-      return handle.createReadStream();
+      return handle.createReadStream(options.range ? { start: options.range.start, end: options.range.end } : {});
     } catch (e) {
       if (isErrno(e, "ENOENT", "ENOTDIR", "EISDIR")) throw notFound(key);
       throw e;

@@ -1,4 +1,4 @@
-import { jobChannel, ownerChannel, type JobEvent } from "@vp/domain";
+import { jobChannel, notifiesOwner, ownerChannel, type JobEvent } from "@vp/domain";
 import type { EventBus } from "../ports/event-bus.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import type { JobEventPublisher } from "../ports/job-events.js";
@@ -14,7 +14,7 @@ export function createLocalJobEventPublisher(deps: {
   return {
     async publish(event) {
       const { job } = event;
-      if (job.status === "SUCCEEDED" || job.status === "FAILED") {
+      if (notifiesOwner(job)) {
         await deps.notifications.enqueue(event, {
           dedupeKey: `${job.id}:${job.version}`,
         });

@@ -122,7 +122,7 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     tokens,
     mailer,
     blobHttpHandler: createBlobHttpHandler([videosBlobs, archivesBlobs]),
-    jwks: () => keys.jwks() as JSONWebKeySet,
+    jwks: () => keys.jwks(),
     outboxDir,
     async close() {
       await events.close();

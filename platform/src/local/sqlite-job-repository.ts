@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import {
+  extractionOptionsSchema,
+  initialJob,
   JOB_TRANSITIONS,
-  type ExtractionOptions,
   type Job,
   type JobError,
   type JobPatch,
@@ -42,7 +43,7 @@ const toJob = (r: JobRow): Job => ({
   status: r.status,
   progress: r.progress,
   framesExtracted: r.frames_extracted,
-  options: JSON.parse(r.options) as ExtractionOptions,
+  options: extractionOptionsSchema.parse(JSON.parse(r.options)),
   attempts: r.attempts,
   error: parseJson<JobError>(r.error),
   result: parseJson<JobResult>(r.result),
@@ -64,15 +65,27 @@ export class SqliteJobRepository implements JobRepository {
   }
 
   async create(job: NewJob): Promise<Job> {
-    const now = this.clock();
+    const j = initialJob(job, new Date(this.clock()));
     try {
       const row = this.db
         .prepare(
           `INSERT INTO jobs (id, owner_id, video_id, status, progress, frames_extracted, options, attempts, error, result,
              created_at, started_at, finished_at, updated_at, version)
-           VALUES (?, ?, ?, 'QUEUED', 0, 0, ?, 0, NULL, NULL, ?, NULL, NULL, ?, 1) RETURNING *`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, NULL, NULL, ?, ?) RETURNING *`,
         )
-        .get(job.id, job.ownerId, job.videoId, JSON.stringify(job.options), now, now) as JobRow;
+        .get(
+          j.id,
+          j.ownerId,
+          j.videoId,
+          j.status,
+          j.progress,
+          j.framesExtracted,
+          JSON.stringify(j.options),
+          j.attempts,
+          j.createdAt.getTime(),
+          j.updatedAt.getTime(),
+          j.version,
+        ) as JobRow;
       return toJob(row);
     } catch (e) {
       if (isUniqueViolation(e)) throw alreadyExists("job", job.id);

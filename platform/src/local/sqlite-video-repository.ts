@@ -1,12 +1,12 @@
 import type Database from "better-sqlite3";
 import {
+  extractionOptionsSchema,
   VIDEO_TRANSITIONS,
-  type ExtractionOptions,
   type NewVideo,
   type Page,
   type PageRequest,
   type Video,
-  type VideoMetadata,
+  type VideoProbe,
   type VideoPatch,
   type VideoStatus,
 } from "@vp/domain";
@@ -39,8 +39,8 @@ const toVideo = (r: VideoRow): Video => ({
   sizeBytes: r.size_bytes,
   status: r.status,
   blobKey: r.blob_key,
-  extraction: JSON.parse(r.extraction) as ExtractionOptions,
-  metadata: parseJson<VideoMetadata>(r.metadata),
+  extraction: extractionOptionsSchema.parse(JSON.parse(r.extraction)),
+  metadata: parseJson<VideoProbe>(r.metadata),
   rejectionReason: r.rejection_reason,
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),

@@ -36,6 +36,12 @@ export interface UploadTargetOptions {
   readonly partSizeBytes?: number;
 }
 
+/** Inclusive byte offsets, as in an HTTP Range header. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface SignedUrl {
   readonly url: string;
   readonly expiresAt: Date;
@@ -67,8 +73,12 @@ export interface BlobStore {
     body: Readable | Uint8Array,
     options?: { readonly contentType?: string; readonly maxBytes?: number; readonly expectedBytes?: number },
   ): Promise<BlobInfo>;
-  /** Throws DomainError NOT_FOUND when absent. */
-  get(key: string): Promise<Readable>;
+  /**
+   * Throws DomainError NOT_FOUND when absent. With `range`, only bytes `start..end` (inclusive, as
+   * HTTP ranges; clipped to the blob's end, which must lie after `start`): a head to sniff, one
+   * stored entry of an archive.
+   */
+  get(key: string, options?: { readonly range?: ByteRange }): Promise<Readable>;
   head(key: string): Promise<BlobInfo | null>;
   /** Idempotent. */
   delete(key: string): Promise<void>;

@@ -1,5 +1,7 @@
 import type {
   Job,
+  JobCondition,
+  VideoCondition,
   JobPatch,
   JobStatus,
   NewJob,
@@ -11,21 +13,12 @@ import type {
   VideoStatus,
 } from "@vp/domain";
 
-/**
- * Conditions of a conditional update. A write whose conditions do not hold changes nothing
- * and throws DomainError STALE_UPDATE; a status change outside the domain's transition table
- * throws ILLEGAL_TRANSITION. Every successful write increments `version`.
+/*
+ * Updates are conditional: `when` comes from the domain's named transitions (job-transitions.ts,
+ * video.ts). A write whose conditions do not hold changes nothing and throws DomainError
+ * STALE_UPDATE; a status change outside the domain's transition table throws ILLEGAL_TRANSITION.
+ * Every successful write increments `version`.
  */
-export interface VideoCondition {
-  readonly status?: readonly VideoStatus[];
-  readonly version?: number;
-}
-
-export interface JobCondition {
-  readonly status?: readonly JobStatus[];
-  readonly version?: number;
-  readonly attempts?: number;
-}
 
 /** Reads named `...ForOwner` are owner-scoped: another owner's id answers null, as if absent. */
 export interface VideoRepository {
@@ -61,3 +54,5 @@ export interface JobRepository {
    */
   listStaleQueued(query: { readonly updatedBefore: Date; readonly limit: number }): Promise<Job[]>;
 }
+
+export type { JobCondition, VideoCondition };

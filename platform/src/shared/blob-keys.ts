@@ -1,6 +1,6 @@
 import { DomainError } from "@vp/domain";
 
-const SEGMENT = /^[A-Za-z0-9_\-][A-Za-z0-9._\-=+@,]*$/;
+const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._\-=+@,]*$/;
 const MAX_KEY_LENGTH = 1024;
 
 /**

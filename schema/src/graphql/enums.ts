@@ -44,7 +44,10 @@ registerEnumType(VideoStatusEnum, {
     AWAITING_UPLOAD: {
       description: "Created; the bytes have not been confirmed yet (completeVideoUpload).",
     },
-    READY: { description: "Uploaded and readable; jobs can run on it." },
+    PROCESSING: {
+      description: "Uploaded whole; its first job's worker is probing it (READY or REJECTED follows).",
+    },
+    READY: { description: "Probed and readable; its metadata is known." },
     REJECTED: {
       description: "The file could not be read as a video; see `rejectionReason`.",
     },

@@ -1,14 +1,25 @@
 import { PassThrough } from "node:stream";
 import {
+  abandon,
+  acceptProbe,
+  claim,
+  fail,
+  handBack as handBackJob,
+  hasTiming,
   isDomainError,
   isTerminal,
   jobChannel,
   jobEventSchema,
+  progress as progressOf,
+  rejectVideo,
+  succeed,
   toJobSnapshot,
   type ExtractionRequested,
   type Job,
+  type JobChange,
   type JobError,
   type Video,
+  type VideoProbe,
 } from "@vp/domain";
 import type { Platform } from "@vp/platform";
 import type { QueueMessage } from "@vp/platform";
@@ -19,7 +30,10 @@ import type { WorkerMetrics } from "./worker-metrics.js";
 
 export interface ExtractionHandlerDeps {
   readonly platform: Pick<Platform, "jobs" | "videos" | "blobs" | "events" | "jobEvents">;
-  readonly engine: { extract(req: ExtractRequest): Promise<ExtractResult> };
+  readonly engine: {
+    extract(req: ExtractRequest): Promise<ExtractResult>;
+    probe(path: string, options?: { readonly signal?: AbortSignal }): Promise<VideoProbe>;
+  };
   readonly limits: { readonly maxFrames: number; readonly timeoutSeconds: number; readonly concurrency?: number };
   /** Attempts a job gets before it fails for good (crashes included). */
   readonly maxAttempts: number;
@@ -49,6 +63,9 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
   const { platform, engine, logger } = deps;
   const backoff = deps.backoffSeconds ?? ((attempt: number) => Math.min(300, 5 * 2 ** (attempt - 1)));
   const statusPollMs = deps.statusPollMs ?? 2000;
+
+  const apply = (job: Pick<Job, "id">, change: JobChange): Promise<Job> =>
+    platform.jobs.update(job.id, change.when, change.patch);
 
   const publish = async (job: Job, video: Pick<Video, "filename">): Promise<void> => {
     await platform.jobEvents.publish({ job: toJobSnapshot(job), videoFilename: video.filename });
@@ -81,19 +98,7 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     }
     if (job.status === "RUNNING" && job.attempts >= deps.maxAttempts) {
       // Every attempt so far died with its worker (no outcome recorded): stop, with a reason.
-      const failed = await platform.jobs.update(
-        job.id,
-        { status: ["QUEUED", "RUNNING"], version: job.version },
-        {
-          status: "FAILED",
-          finishedAt: new Date(),
-          error: {
-            code: "WORKER_LOST",
-            message: "The job was interrupted too many times and was stopped.",
-            retryable: true,
-          },
-        },
-      );
+      const failed = await apply(job, abandon(job, new Date()));
       await publish(failed, video);
       deps.metrics?.jobs.inc({ outcome: "failed" });
       return ack;
@@ -101,18 +106,7 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
 
     let claimed: Job;
     try {
-      claimed = await platform.jobs.update(
-        job.id,
-        { status: ["QUEUED", "RUNNING"], version: job.version },
-        {
-          status: "RUNNING",
-          attempts: job.attempts + 1,
-          startedAt: new Date(),
-          progress: 0,
-          framesExtracted: 0,
-          error: null,
-        },
-      );
+      claimed = await apply(job, claim(job, new Date()));
     } catch (err) {
       if (isDomainError(err, "STALE_UPDATE")) {
         // Another delivery of the same job claimed it first: that one runs it, this copy is done.
@@ -133,7 +127,6 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
 
   async function runClaimed(claimed: Job, video: Video, ctx: HandlerContext): Promise<Disposition> {
     const log = { jobId: claimed.id, attempt: claimed.attempts };
-    const attempt = { status: ["RUNNING"] as const, attempts: claimed.attempts };
     const abort = new AbortController();
     let cancelled = false;
     const onShutdown = () => abort.abort(new Error("shutdown"));
@@ -154,10 +147,10 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       const parsed = jobEventSchema.safeParse(payload);
       if (parsed.success && parsed.data.job.version > claimed.version) stopIfNotOurs(parsed.data.job);
     });
-    const poll = setInterval(recheck, statusPollMs);
+    const poll = setInterval(() => void recheck(), statusPollMs);
 
     const progress = createProgressReporter<{ progress: number; framesExtracted: number }>(
-      async (p) => publish(await platform.jobs.update(claimed.id, attempt, p), video),
+      async (p) => publish(await apply(claimed, progressOf(claimed, p)), video),
       (err) => {
         if (isDomainError(err, "STALE_UPDATE")) void recheck();
         else logger.warn({ ...log, err }, "progress update failed");
@@ -174,10 +167,12 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       const input = await platform.blobs.videos.openAsFile(video.blobKey);
       let result: ExtractResult;
       try {
+        const probe = await probeOnce(video, input.path, abort.signal);
         result = await engine.extract({
           inputPath: input.path,
           options: claimed.options,
           output: archive,
+          probe,
           signal: abort.signal,
           onProgress: (p) =>
             progress.report({ progress: Math.min(p.progress, 0.99), framesExtracted: p.framesExtracted }),
@@ -192,18 +187,14 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       const seconds = (performance.now() - started) / 1000;
       let done: Job;
       try {
-        done = await platform.jobs.update(claimed.id, attempt, {
-          status: "SUCCEEDED",
-          progress: 1,
-          framesExtracted: result.frameCount,
-          finishedAt: new Date(),
-          result: {
-            frameCount: result.frameCount,
-            archiveKey,
-            archiveSizeBytes: info.sizeBytes,
-            strategy: result.strategy,
-          },
-        });
+        done = await apply(
+          claimed,
+          succeed(
+            claimed,
+            { frameCount: result.frameCount, archiveKey, archiveSizeBytes: info.sizeBytes, strategy: result.strategy },
+            new Date(),
+          ),
+        );
       } catch (err) {
         if (!isDomainError(err, "STALE_UPDATE") && !isDomainError(err, "NOT_FOUND")) throw err;
         // Cancelled or deleted just as it finished: the user asked for nothing, so keep nothing.
@@ -237,16 +228,10 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
       logger[error.retryable ? "warn" : "error"]({ ...log, err, code: error.code }, "extraction failed");
       deps.metrics?.jobDuration.observe({ outcome: "failed" }, seconds);
       const retry = error.retryable && claimed.attempts < deps.maxAttempts;
-      const next = await platform.jobs
-        .update(
-          claimed.id,
-          attempt,
-          retry ? { status: "QUEUED", error } : { status: "FAILED", error, finishedAt: new Date() },
-        )
-        .catch((e: unknown) => {
-          if (isDomainError(e, "STALE_UPDATE")) return null;
-          throw e;
-        });
+      const next = await apply(claimed, fail(claimed, error, new Date(), { retry })).catch((e: unknown) => {
+        if (isDomainError(e, "STALE_UPDATE")) return null;
+        throw e;
+      });
       if (next) await publish(next, video);
       if (!retry) deps.metrics?.jobs.inc({ outcome: "failed" });
       return retry && next ? { kind: "retry", delaySeconds: backoff(claimed.attempts), reason: error.code } : ack;
@@ -257,20 +242,57 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     }
   }
 
+  /**
+   * The first step of a video's first job: the worker is the only role with ffprobe, so it probes
+   * here, once, and stores the whole probe (timing included) with the video for every later step.
+   * A file ffprobe cannot read rejects the video; the job then fails with the probe's precise code.
+   */
+  async function probeOnce(video: Video, path: string, signal: AbortSignal): Promise<VideoProbe> {
+    if (hasTiming(video.metadata)) return video.metadata;
+    let probe: VideoProbe;
+    try {
+      probe = await engine.probe(path, { signal });
+    } catch (err) {
+      if (err instanceof ExtractionError && FILE_FAULTS.has(err.code)) {
+        const change = rejectVideo(err.message);
+        await platform.videos.update(video.id, change.when, change.patch).catch(ignoreRace);
+      }
+      throw err;
+    }
+    const change = acceptProbe(probe);
+    await platform.videos.update(video.id, change.when, change.patch).catch(ignoreRace);
+    return probe;
+  }
+
   /** Shutdown: the attempt did not fail on its own, so it goes back to the queue without counting against the job. */
   async function handBack(claimed: Job, video: Video): Promise<void> {
     try {
-      const queued = await platform.jobs.update(
-        claimed.id,
-        { status: ["RUNNING"], attempts: claimed.attempts },
-        { status: "QUEUED", attempts: claimed.attempts - 1, progress: 0, framesExtracted: 0 },
-      );
+      const queued = await apply(claimed, handBackJob(claimed));
       await publish(queued, video);
       logger.info({ jobId: claimed.id }, "job handed back on shutdown");
     } catch (err) {
       logger.warn({ jobId: claimed.id, err }, "could not hand job back; the queue will redeliver it");
     }
   }
+}
+
+/** Probe failures that are the file's fault (not ours, not the machine's): they reject the video. */
+const FILE_FAULTS: ReadonlySet<string> = new Set([
+  "INPUT_EMPTY",
+  "INPUT_CORRUPT",
+  "NO_VIDEO_STREAM",
+  "UNSUPPORTED_CODEC",
+  "UNSAFE_INPUT",
+]);
+
+/** A concurrent attempt (or a delete) changed the video first: its state stands. */
+function ignoreRace(err: unknown): void {
+  if (
+    !isDomainError(err, "STALE_UPDATE") &&
+    !isDomainError(err, "ILLEGAL_TRANSITION") &&
+    !isDomainError(err, "NOT_FOUND")
+  )
+    throw err;
 }
 
 function toJobError(err: unknown): JobError {

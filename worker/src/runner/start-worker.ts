@@ -1,13 +1,13 @@
 import { availableParallelism } from "node:os";
 import type { Platform } from "@vp/platform";
 import { startQueueConsumer, type ConsumerLogger, type QueueConsumer } from "@vp/platform";
-import type { ExtractRequest, ExtractResult } from "@vp/engine";
+import type { ExtractionHandlerDeps } from "./extraction-handler.js";
 import { createExtractionHandler } from "./extraction-handler.js";
 import type { WorkerMetrics } from "./worker-metrics.js";
 
 export interface WorkerOptions {
   readonly platform: Platform;
-  readonly engine: { extract(req: ExtractRequest): Promise<ExtractResult> };
+  readonly engine: ExtractionHandlerDeps["engine"];
   readonly logger: ConsumerLogger;
   readonly metrics?: WorkerMetrics;
   /** Jobs at once; 0 runs no worker. */

@@ -100,7 +100,7 @@ function multiplier(
     value =
       node.value.kind === Kind.VARIABLE
         ? (variables[node.value.name.value] ?? def.defaultValue)
-        : valueFromAST(node.value, def.type, variables as Record<string, unknown>);
+        : valueFromAST(node.value, def.type, variables);
   }
   // Out-of-range values are refused by the resolver; charge the maximum meanwhile.
   return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= MAX_PAGE_SIZE

@@ -84,7 +84,7 @@ export class JobResolver {
 
   @Authorized()
   @Mutation(() => StartExtractionPayload, {
-    description: "Queues a new extraction of a READY video with the given options.",
+    description: "Queues a new extraction of an uploaded video (READY or PROCESSING) with the given options.",
   })
   async startExtraction(@Arg("input", () => StartExtractionInput) input: StartExtractionInput, @Ctx() ctx: ApiContext) {
     const owner = viewerId(ctx);

@@ -117,7 +117,8 @@ export class VideoResolver {
 
   @Authorized()
   @Mutation(() => CompleteVideoUploadPayload, {
-    description: "Checks the bytes arrived, probes the file and queues the extraction chosen at upload. Idempotent.",
+    description:
+      "Checks the bytes arrived whole and queues the extraction chosen at upload; the video is PROCESSING until that job's worker has probed it (READY), or REJECTED when it is not a video. Idempotent.",
   })
   async completeVideoUpload(
     @Arg("input", () => CompleteVideoUploadInput)

@@ -40,7 +40,7 @@ export async function startCognitoLocal(): Promise<CognitoLocal> {
     TokenConfig: { IssuerDomain: `http://${hostname}:${port}` },
     KMSConfig: { credentials: { accessKeyId: "local", secretAccessKey: "local" }, region: "local" },
     ServerConfig: { port, hostname, development: false, https: false },
-  } as Config;
+  };
   const codes = new Map<string, string[]>();
   const record = (destination: string, code: string | undefined) => {
     if (code === undefined) return Promise.resolve();

@@ -46,7 +46,7 @@ export async function startDynalite(): Promise<RunningServer> {
 export async function startS3rver(): Promise<RunningServer> {
   const directory = await mkdtemp(join(tmpdir(), "vp-s3rver-"));
   const s3rver = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, configureBuckets: [] });
-  const address = (await s3rver.run()) as AddressInfo;
+  const address = await s3rver.run();
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     async close() {
@@ -87,6 +87,62 @@ export async function startRedis(): Promise<RunningServer & { readonly url: stri
       await exited;
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One mail as aws-ses-v2-local stored it (its `GET /store` shape, the fields the tests read). */
+export interface SesStoredMail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly destination: {
+    readonly to: readonly string[];
+    readonly cc: readonly string[];
+    readonly bcc: readonly string[];
+  };
+  readonly subject: string;
+  readonly body: { readonly html?: string; readonly text?: string };
+  /** Epoch seconds. */
+  readonly at: number;
+}
+
+export interface SesLocal extends RunningServer {
+  /** Every mail the server accepted, oldest first, read over its own HTTP API (`GET /store`). */
+  mails(): Promise<readonly SesStoredMail[]>;
+  /** Forgets the stored mails (`POST /clear-store`). */
+  clear(): Promise<void>;
+}
+
+/**
+ * SES v2 (aws-ses-v2-local: SendEmail, templates, bulk) on a free port. It checks only that a
+ * request is signed somehow, so any fake credentials do. Its store lives in the module, not the
+ * server: every server started in one process shares it (clear() empties it for all of them).
+ */
+export async function startSesLocal(): Promise<SesLocal> {
+  // Loaded on first use: it brings express and mailparser, which the other servers' users never need.
+  // A CommonJS module with `exports.default`: Node's ESM import nests it under `default` once
+  // more, Vite's interop (vitest) does not.
+  const loaded = (await import("aws-ses-v2-local")).default;
+  type Start = typeof loaded.default;
+  // Its types describe only the nested shape, so the function branch is `never` to the checker.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the assertion names what vitest hands over
+  const start: Start = typeof loaded === "function" ? (loaded as unknown as Start) : loaded.default;
+  const server = await start({ host: "127.0.0.1", port: 0 });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const call = async (path: string, init?: RequestInit): Promise<unknown> => {
+    const res = await fetch(`${endpoint}${path}`, init);
+    if (!res.ok) throw new Error(`aws-ses-v2-local ${path}: HTTP ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    endpoint,
+    async mails() {
+      return ((await call("/store")) as { emails: SesStoredMail[] }).emails;
+    },
+    async clear() {
+      await call("/clear-store", { method: "POST" });
+    },
+    close: () => closeServer(server),
   };
 }
 

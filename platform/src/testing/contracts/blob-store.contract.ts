@@ -84,6 +84,25 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
       expect((await readAll(await store.get("b.bin"))).equals(b)).toBe(true);
     });
 
+    it("reads a byte range: the exact bytes, clipped at the end of the blob", async () => {
+      const b = bytes(10_000, 3);
+      await store.put("ranged.bin", b);
+      expect(
+        (await readAll(await store.get("ranged.bin", { range: { start: 0, end: 4095 } }))).equals(b.subarray(0, 4096)),
+      ).toBe(true);
+      expect(
+        (await readAll(await store.get("ranged.bin", { range: { start: 5000, end: 5009 } }))).equals(
+          b.subarray(5000, 5010),
+        ),
+      ).toBe(true);
+      expect(
+        (await readAll(await store.get("ranged.bin", { range: { start: 9990, end: 20_000 } }))).equals(
+          b.subarray(9990),
+        ),
+      ).toBe(true);
+      await expectDomainError(store.get("no-such-blob", { range: { start: 0, end: 10 } }), "NOT_FOUND");
+    });
+
     it("stores an empty blob", async () => {
       await store.put("empty", new Uint8Array(0), {
         contentType: "text/plain",

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  acceptProbe,
+  markUploaded,
+  rejectVideo,
   isDomainError,
   type ExtractionOptions,
   type Job,
   type NewVideo,
   type Video,
-  type VideoMetadata,
+  type VideoProbe,
 } from "@vp/domain";
 import type { JobRepository, VideoRepository } from "../../ports/repositories.js";
 import { expectDomainError } from "./helpers.js";
@@ -28,14 +31,13 @@ export interface RepositoriesFixture {
 const options: ExtractionOptions = {
   mode: "INTERVAL",
   intervalSeconds: 2.5,
-  timestampUnit: "SECONDS",
   format: "JPEG",
   quality: 85,
   fit: "CONTAIN",
   allowUpscale: false,
 };
 
-const metadata: VideoMetadata = {
+const metadata: VideoProbe = {
   durationSeconds: 5.005,
   width: 320,
   height: 240,
@@ -44,6 +46,13 @@ const metadata: VideoMetadata = {
   rotation: 90,
   hasAudio: false,
   formatName: "mov,mp4,m4a,3gp,3g2,mj2",
+  startTime: 0.0334,
+  keyframeIntervalSeconds: 2.002,
+  variableFrameRate: false,
+  frameCount: 150,
+  timeOrigin: 0,
+  timeBase: { num: 1, den: 30000 },
+  keyframeSample: [0.0334, 2.0354, 4.0374],
 };
 
 const newVideo = (ownerId: string, over: Partial<NewVideo> = {}): NewVideo => {
@@ -119,30 +128,34 @@ export function repositoriesContract(name: string, make: () => Promise<Repositor
         expect(await videos.findById(v.id)).not.toBeNull();
       });
 
-      it("moves AWAITING_UPLOAD -> READY with metadata, bumping version and updatedAt", async () => {
+      it("moves AWAITING_UPLOAD -> PROCESSING -> READY with the probe, bumping version and updatedAt", async () => {
         const v = await videos.create(newVideo(owner));
-        const ready = await videos.update(
-          v.id,
-          { status: ["AWAITING_UPLOAD"], version: 1 },
-          { status: "READY", metadata },
-        );
+        const uploaded = markUploaded(v);
+        const processing = await videos.update(v.id, uploaded.when, uploaded.patch);
+        expect(processing).toMatchObject({ status: "PROCESSING", metadata: null, version: 2 });
+        const accepted = acceptProbe(metadata);
+        const ready = await videos.update(v.id, accepted.when, accepted.patch);
         expect(ready).toMatchObject({
           status: "READY",
           metadata,
-          version: 2,
+          version: 3,
           createdAt: v.createdAt,
         });
         expect(ready.updatedAt.getTime()).toBeGreaterThanOrEqual(v.updatedAt.getTime());
         expect(await videos.findById(v.id)).toEqual(ready);
         const touched = await videos.update(v.id, {}, { metadata: { ...metadata, rotation: 0 } });
-        expect(touched.version).toBe(3);
+        expect(touched.version).toBe(4);
         expect(touched.status).toBe("READY");
       });
 
       it("refuses illegal transitions with ILLEGAL_TRANSITION and changes nothing", async () => {
+        const skipping = await videos.create(newVideo(owner));
+        await expectDomainError(videos.update(skipping.id, {}, { status: "READY", metadata }), "ILLEGAL_TRANSITION");
         const v = await videos.create(newVideo(owner));
-        await videos.update(v.id, {}, { status: "REJECTED", rejectionReason: "not a video" });
+        const rejected = rejectVideo("not a video");
+        await videos.update(v.id, rejected.when, rejected.patch);
         await expectDomainError(videos.update(v.id, {}, { status: "READY" }), "ILLEGAL_TRANSITION");
+        await expectDomainError(videos.update(v.id, {}, { status: "PROCESSING" }), "ILLEGAL_TRANSITION");
         await expectDomainError(videos.update(v.id, {}, { status: "AWAITING_UPLOAD" }), "ILLEGAL_TRANSITION");
         await expectDomainError(videos.update(v.id, {}, { status: "REJECTED" }), "ILLEGAL_TRANSITION");
         expect(await videos.findById(v.id)).toMatchObject({
@@ -169,7 +182,7 @@ export function repositoriesContract(name: string, make: () => Promise<Repositor
             repos[i % 2]!.update(
               v.id,
               { status: ["AWAITING_UPLOAD"], version: 1 },
-              { status: i % 3 === 0 ? "REJECTED" : "READY" },
+              { status: i % 3 === 0 ? "REJECTED" : "PROCESSING" },
             ),
           ),
         );
@@ -185,7 +198,10 @@ export function repositoriesContract(name: string, make: () => Promise<Repositor
         const created: Video[] = [];
         for (let i = 0; i < 23; i++) created.push(await videos.create(newVideo(owner, { filename: `v${i}.mp4` })));
         await videos.create(newVideo("someone-else"));
-        for (const v of created.slice(0, 5)) await videos.update(v.id, {}, { status: "READY", metadata });
+        for (const v of created.slice(0, 5)) {
+          await videos.update(v.id, {}, { status: "PROCESSING" });
+          await videos.update(v.id, {}, { status: "READY", metadata });
+        }
 
         const all = await videos.listForOwner(owner, { first: 100 });
         expect(all.items).toHaveLength(23);
@@ -533,6 +549,15 @@ export function repositoriesContract(name: string, make: () => Promise<Repositor
           expect(await stale()).toEqual([]);
         });
       });
+    });
+
+    it("reads options stored in the earlier flat shape as their mode's variant", async () => {
+      // Written before options were a union by mode: every mode's defaults side by side.
+      const flat = { ...options, timestampUnit: "SECONDS", sceneMinGapSeconds: 1 } as unknown as ExtractionOptions;
+      const v = await videos.create(newVideo(owner, { extraction: flat }));
+      const j = await jobs.create({ id: randomUUID(), ownerId: owner, videoId: v.id, options: flat });
+      expect((await videos.findById(v.id))?.extraction).toStrictEqual(options);
+      expect((await jobs.findById(j.id))?.options).toStrictEqual(options);
     });
   });
 }
