@@ -7,7 +7,15 @@ import {
   type CompleteVideoUploadMutation,
   type ExtractionOptionsInput,
 } from "@vp/client";
-import { createClient, HttpError, UserErrorsError, type Client, type ExecutionResult, type Job } from "@vp/client";
+import {
+  createClient,
+  HttpError,
+  UserErrorsError,
+  type Client,
+  type ExecutionResult,
+  type FetchLike,
+  type Job,
+} from "@vp/client";
 
 export type GqlResponse<T> = ExecutionResult<T>;
 
@@ -30,9 +38,18 @@ export class ApiClient {
   token: string | null = null;
   readonly sdk: Client;
 
-  constructor(readonly baseUrl: string) {
+  /** `fetch`: what the client's GraphQL and accounts calls go through (a test may record them). */
+  constructor(
+    readonly baseUrl: string,
+    options: { readonly fetch?: FetchLike } = {},
+  ) {
     // getToken is re-read before every request and socket connection, so tests may swap `token`.
-    this.sdk = createClient({ url: baseUrl, getToken: () => this.token ?? "", wsRetryAttempts: 0 });
+    this.sdk = createClient({
+      url: baseUrl,
+      getToken: () => this.token ?? "",
+      wsRetryAttempts: 0,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   }
 
   /** The raw status and JSON body of an accounts call, refusals included. */

@@ -24,7 +24,7 @@ export function spawnProduct(role: "all" | "api" | "worker", env: Record<string,
   // Always drained, so a chatty child never blocks on a full pipe.
   let out = "";
   const ready = new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       out = (out + chunk.toString("utf8")).slice(-10_000);
       const match = /is ready on (http:\/\/\S+)/.exec(out);
       if (match) resolve(match[1]!);
@@ -33,6 +33,46 @@ export function spawnProduct(role: "all" | "api" | "worker", env: Record<string,
   });
   ready.catch(() => undefined);
   return { child, ready };
+}
+
+export interface NodeProcess {
+  readonly child: ChildProcess;
+  /** The first match of `readyPattern` in its stdout (group 1 if there is one), e.g. the URL it serves. */
+  readonly ready: Promise<string>;
+  /** The last 20,000 characters it wrote to stdout and stderr: for failure messages. */
+  output(): string;
+}
+
+/**
+ * `node ARGS` as a child process with exactly `env` (nothing inherited: what it may find, e.g. on
+ * PATH, is what the test gave it). `ready` rejects, with the child's output, if it exits first.
+ */
+export function spawnNode(
+  args: readonly string[],
+  options: { readonly env: Record<string, string>; readonly readyPattern: RegExp; readonly cwd?: string },
+): NodeProcess {
+  const child = spawn(process.execPath, [...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: options.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  // Always drained, so a chatty child never blocks on a full pipe.
+  const append = (chunk: Buffer) => (out = (out + chunk.toString("utf8")).slice(-20_000));
+  child.stderr.on("data", append);
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      append(chunk);
+      const match = options.readyPattern.exec(out);
+      if (match) resolve(match[1] ?? match[0]);
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) =>
+      reject(new Error(`node ${args.join(" ")} exited (${code ?? signal}) before it was ready:\n${out}`)),
+    );
+  });
+  ready.catch(() => undefined);
+  return { child, ready, output: () => out };
 }
 
 /** Resolves with the exit code, or rejects when the process is still running after `ms`. */

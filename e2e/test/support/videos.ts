@@ -6,7 +6,18 @@ const run = promisify(execFile);
 /** A small H.264 test video (no audio), keyframe every second so seeking stays cheap. */
 export async function makeTestVideo(
   path: string,
-  { seconds = 10, size = "320x240", rate = 30 }: { seconds?: number; size?: string; rate?: number } = {},
+  {
+    seconds = 10,
+    size = "320x240",
+    rate = 30,
+    noisy = false,
+  }: {
+    seconds?: number;
+    size?: string;
+    rate?: number;
+    /** Moving noise at high quality: barely compressible, about 3.5 MB a second at 320x240 (multipart uploads). */
+    noisy?: boolean;
+  } = {},
 ): Promise<string> {
   await run("ffmpeg", [
     "-hide_banner",
@@ -27,6 +38,7 @@ export async function makeTestVideo(
     "yuv420p",
     "-g",
     String(rate),
+    ...(noisy ? ["-vf", "noise=alls=60:allf=t", "-qp", "10"] : []),
     path,
   ]);
   return path;
