@@ -6,6 +6,7 @@ export const escapeHtml = (s: string): string =>
 
 /** Keeps user-supplied names from breaking a header line or smuggling another one. */
 const oneLine = (s: string, max = 120): string => {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const flat = s.replace(/[\r\n\t\u0000-\u001f\u007f]+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 };

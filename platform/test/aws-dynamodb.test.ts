@@ -68,7 +68,6 @@ it("pages ties in createdAt by id without duplicates (frozen clock)", async () =
       extraction: {
         mode: "INTERVAL",
         intervalSeconds: 1,
-        timestampUnit: "SECONDS",
         format: "JPEG",
         quality: 85,
         fit: "CONTAIN",

@@ -275,7 +275,6 @@ const job = (status: JobStatus): Job => ({
   options: {
     mode: "INTERVAL",
     intervalSeconds: 1,
-    timestampUnit: "SECONDS",
     format: "JPEG",
     quality: 85,
     fit: "CONTAIN",

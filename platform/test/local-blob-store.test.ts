@@ -45,7 +45,7 @@ async function startStores(buckets: string[]) {
     advanceTime: (s: number) => {
       now += s * 1000;
     },
-    async cleanup() {
+    cleanup: async () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await rm(root, { recursive: true, force: true });
