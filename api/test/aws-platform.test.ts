@@ -1,5 +1,3 @@
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { CreateUserPoolClientCommand, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { ReceiveMessageCommand, DeleteMessageCommand } from "@aws-sdk/client-sqs";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
@@ -9,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobChannel, toJobSnapshot, type JobEvent } from "@vp/domain";
 import { bytes, readAll, until } from "@vp/platform/testing";
 import { loadPlatformSettings } from "@vp/platform";
-import { createAwsPlatform, createTable, type AwsPlatform } from "@vp/platform";
+import { createAwsPlatform, type AwsPlatform } from "@vp/platform";
 import { startApiEventRelay } from "../src/messaging/api-event-relay.js";
 import { startCognitoLocal, type CognitoLocal } from "@vp/platform/testing";
 import {
+  provisionResources,
   randomName,
   redisServerAvailable,
   startDynalite,
@@ -39,21 +38,13 @@ describe.skipIf(!available)("createAwsPlatform", () => {
     cognito = await startCognitoLocal();
     servers.push(dynamo, s3, redis, cognito);
     clients = testClients({ dynamodb: dynamo.endpoint, s3: s3.endpoint, cognito: cognito.endpoint });
-    const table = randomName("vp-records");
-    const [videos, archives] = [randomName("vp-videos"), randomName("vp-archives")];
-    await createTable(clients.dynamodb(), table);
-    for (const Bucket of [videos, archives]) await clients.s3().send(new CreateBucketCommand({ Bucket }));
-    const pool = await clients
-      .cognito()
-      .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
-    const poolId = pool.UserPool!.Id!;
-    const app = await clients.cognito().send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: "api",
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      }),
-    );
+    const {
+      table,
+      videosBucket: videos,
+      archivesBucket: archives,
+      userPoolId: poolId,
+      userPoolClientId,
+    } = await provisionResources(clients);
     const config = loadPlatformSettings({
       VP_BACKEND: "aws",
       AWS_REGION: "us-east-1",
@@ -68,7 +59,7 @@ describe.skipIf(!available)("createAwsPlatform", () => {
       VP_SQS_NOTIFY_QUEUE_URL: "http://sqs.local/000000000000/notify",
       VP_REDIS_URL: redis.endpoint.startsWith("redis") ? redis.endpoint : `redis://${redis.endpoint}`,
       VP_COGNITO_USER_POOL_ID: poolId,
-      VP_COGNITO_CLIENT_ID: app.UserPoolClient!.ClientId!,
+      VP_COGNITO_CLIENT_ID: userPoolClientId,
       VP_COGNITO_ISSUER: `${cognito.endpoint}/${poolId}`,
     });
     platform = await createAwsPlatform(config, { logger: silent, clients });

@@ -63,7 +63,7 @@ async function signUpAndLogIn(email: string): Promise<string> {
         password: "correct horse battery staple 42",
       }),
     });
-  expect((await post("signup")).status).toBe(201);
+  expect((await post("signup")).status).toBe(202);
   const login = await post("login");
   expect(login.status).toBe(200);
   return ((await login.json()) as { accessToken: string }).accessToken;
@@ -97,6 +97,8 @@ beforeAll(async () => {
     VP_MAX_UPLOAD_BYTES: "5000000",
     VP_GRAPHQL_MAX_DEPTH: "8",
     VP_GRAPHQL_MAX_COST: "2000",
+    // /metrics on the API port only behind a bearer token (by default it is not served here at all).
+    VP_METRICS_TOKEN: "metrics-token-0123456789",
   });
   let publicUrl = "http://localhost:0";
   platform = await createLocalPlatform({
@@ -313,8 +315,12 @@ describe("GraphQL over HTTP", () => {
     }
   });
 
-  it("exposes Prometheus metrics: requests, GraphQL operations and queue depth", async () => {
-    const res = await fetch(`${server.url}/metrics`);
+  it("exposes Prometheus metrics behind VP_METRICS_TOKEN: requests, GraphQL operations and queue depth", async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const res = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: "Bearer metrics-token-0123456789" },
+    });
     const text = await res.text();
     expect(text).toMatch(/vp_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
     expect(text).toContain("vp_http_request_duration_seconds_bucket");

@@ -1,8 +1,8 @@
 import { DomainError, isDomainError, type ErrorCode } from "@vp/domain";
-import type { IdentityProvider } from "@vp/platform";
+import { extractBearer, type IdentityProvider } from "@vp/platform";
 import type { z } from "zod";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, ApiGatewayHandler } from "./api-gateway.js";
-import { confirmBody, loginBody, refreshBody, signUpBody } from "./bodies.js";
+import { confirmBody, loginBody, logoutBody, refreshBody, signUpBody } from "./bodies.js";
 import type { RateLimiter } from "./rate-limiter.js";
 
 /** Structurally a pino logger; anything with these methods will do. */
@@ -27,15 +27,37 @@ export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
 interface Route<S extends z.ZodType> {
   readonly schema: S;
   readonly status: number;
-  run(identity: IdentityProvider, body: z.infer<S>): Promise<unknown>;
+  /** An empty body reads as `{}` (logout may carry only a bearer token). */
+  readonly emptyBodyAllowed?: boolean;
+  run(identity: IdentityProvider, body: z.infer<S>, event: APIGatewayProxyEventV2): Promise<unknown>;
 }
 const route = <S extends z.ZodType>(r: Route<S>) => r;
+
+/**
+ * The one answer to every accepted sign-up, new address or taken: what happens next depends on
+ * the server's configuration only, never on the address (a taken one gets a mail instead).
+ */
+export const signUpAccepted = (confirmationRequired: boolean) => ({
+  status: "pending" as const,
+  confirmationRequired,
+  message: confirmationRequired
+    ? "Check your email: we sent a 6-digit code to confirm the address (or, if it already has an account, a note saying so)."
+    : "You can log in now. If the address already had an account, we emailed its owner and nothing was changed.",
+});
 
 const ROUTES = {
   signup: route({
     schema: signUpBody,
-    status: 201,
-    run: (id, b) => id.signUp(b),
+    status: 202,
+    run: async (id, b) => {
+      try {
+        await id.signUp(b);
+      } catch (e) {
+        // A taken address answers like a new one; the provider spent the same time and mailed its owner.
+        if (!isDomainError(e, "ALREADY_EXISTS")) throw e;
+      }
+      return signUpAccepted(id.requiresEmailConfirmation);
+    },
   }),
   confirm: route({
     schema: confirmBody,
@@ -51,6 +73,22 @@ const ROUTES = {
     schema: refreshBody,
     status: 200,
     run: (id, b) => id.refresh(b.refreshToken),
+  }),
+  logout: route({
+    schema: logoutBody,
+    status: 200,
+    emptyBodyAllowed: true,
+    run: async (id, b, event) => {
+      const accessToken = extractBearer(event.headers.authorization) ?? undefined;
+      if (b.refreshToken === undefined && accessToken === undefined)
+        throw new DomainError(
+          "VALIDATION",
+          "Send the session's refreshToken in the body and/or its access token as Authorization: Bearer.",
+        );
+      // Idempotent and silent: an unknown or already ended session is signed out all the same.
+      await id.signOut({ refreshToken: b.refreshToken, accessToken });
+      return { signedOut: true };
+    },
   }),
 } as const;
 type RouteName = keyof typeof ROUTES;
@@ -118,9 +156,10 @@ export function createAccountsHandler(deps: AccountsHandlerDeps): ApiGatewayHand
           "retry-after": String(limit.retryAfterSeconds),
         });
       }
-      const body = decodeBody(event, maxBodyBytes);
+      const r: Route<z.ZodType> = ROUTES[name as RouteName];
+      const body = r.emptyBodyAllowed && !event.body ? {} : decodeBody(event, maxBodyBytes);
       if (body instanceof DomainError) return errorResult(body);
-      return runRoute(deps.identity, name as RouteName, body).catch((e: unknown) => errorResult(e, deps.logger, event));
+      return runRoute(deps.identity, r, body, event).catch((e: unknown) => errorResult(e, deps.logger, event));
     })();
     deps.logger?.info(
       {
@@ -138,10 +177,10 @@ export function createAccountsHandler(deps: AccountsHandlerDeps): ApiGatewayHand
 
 async function runRoute(
   identity: IdentityProvider,
-  name: RouteName,
+  r: Route<z.ZodType>,
   body: unknown,
+  event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
-  const r: Route<z.ZodType> = ROUTES[name];
   const parsed = r.schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -150,7 +189,7 @@ async function runRoute(
       issue?.code === "invalid_type" && issue.input === undefined && field ? `${field} is required` : issue?.message;
     return fail(400, "VALIDATION", message ?? "The request body is invalid.");
   }
-  return json(r.status, await r.run(identity, parsed.data));
+  return json(r.status, await r.run(identity, parsed.data, event));
 }
 
 function decodeBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {

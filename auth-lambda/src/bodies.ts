@@ -13,9 +13,10 @@ export const confirmBody = z.object({
   code: z.string({ error: "code must be a string" }).regex(/^\d{6}$/, "code must be the 6 digits from the email"),
 });
 export const loginBody = z.object({ email, password });
-export const refreshBody = z.object({
-  refreshToken: z
-    .string({ error: "refreshToken must be a string" })
-    .min(1, "refreshToken is required")
-    .max(4096, "refreshToken is too long"),
-});
+const refreshToken = z
+  .string({ error: "refreshToken must be a string" })
+  .min(1, "refreshToken is required")
+  .max(4096, "refreshToken is too long");
+export const refreshBody = z.object({ refreshToken });
+/** The session to end: its refresh token here and/or an access token as `Authorization: Bearer`. */
+export const logoutBody = z.object({ refreshToken: refreshToken.optional() });

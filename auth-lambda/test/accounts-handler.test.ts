@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { createJwksTokenVerifier } from "@vp/platform";
+import { cachedSessionRevocations, createJwksTokenVerifier, SqliteSessionRevocations } from "@vp/platform";
 import { LocalIdentityProvider, loadOrCreateSigningKeys } from "@vp/platform";
 import type { IdentityProvider } from "@vp/platform";
 import type { Mail, Mailer } from "@vp/platform";
@@ -31,7 +31,7 @@ function event(
   method: string,
   path: string,
   body?: unknown,
-  over: { ip?: string; base64?: boolean; raw?: string } = {},
+  over: { ip?: string; base64?: boolean; raw?: string; bearer?: string } = {},
 ): APIGatewayProxyEventV2 {
   const text = over.raw ?? (body === undefined ? undefined : JSON.stringify(body));
   return {
@@ -39,7 +39,10 @@ function event(
     routeKey: "$default",
     rawPath: path,
     rawQueryString: "",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      ...(over.bearer !== undefined ? { authorization: `Bearer ${over.bearer}` } : {}),
+    },
     requestContext: {
       requestId: `req-${++ipSeq}`,
       http: {
@@ -64,11 +67,16 @@ describe("accounts handler", () => {
   const inbox = new Inbox();
   let keys: Awaited<ReturnType<typeof loadOrCreateSigningKeys>>;
   let handler: ReturnType<typeof createAccountsHandler>;
+  let revocations: ReturnType<typeof cachedSessionRevocations>;
+  /** The API's verifier, on the same revocation store as the handler's provider. */
+  let verifier: ReturnType<typeof createJwksTokenVerifier>;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "vp-auth-lambda-"));
     db = new Database(join(dir, "vp.sqlite"));
     keys = await loadOrCreateSigningKeys(dir);
+    revocations = cachedSessionRevocations(new SqliteSessionRevocations({ db }));
+    verifier = createJwksTokenVerifier({ issuer: "http://vp.test", jwks: keys.jwks(), revocations });
     const common = {
       db,
       keys,
@@ -76,6 +84,7 @@ describe("accounts handler", () => {
       accessTokenTtlSeconds: 900,
       mailer: inbox,
       scrypt: { N: 2 ** 12, r: 8, p: 1 },
+      revocations,
     };
     identity = new LocalIdentityProvider({
       ...common,
@@ -95,17 +104,17 @@ describe("accounts handler", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("signs up (201), logs in, and refreshes with tokens that verify", async () => {
+  it("signs up (202), logs in, and refreshes with tokens that verify", async () => {
     const su = await handler(
       event("POST", "/api/v1/accounts/signup", {
         email: "Ann@Example.com",
         password: "correct horse 42",
       }),
     );
-    expect(su.statusCode).toBe(201);
+    expect(su.statusCode).toBe(202);
     expect(su.headers?.["cache-control"]).toBe("no-store");
-    const { userId, confirmed } = parse(su);
-    expect(confirmed).toBe(true);
+    expect(parse(su)).toEqual({ status: "pending", confirmationRequired: false, message: expect.any(String) });
+    const userId = (await identity.signIn({ email: "ann@example.com", password: "correct horse 42" })).accessToken;
 
     const login = await handler(
       event("POST", "/api/v1/accounts/login", {
@@ -121,11 +130,7 @@ describe("accounts handler", () => {
       expiresIn: 900,
       tokenType: "Bearer",
     });
-    const verifier = createJwksTokenVerifier({
-      issuer: "http://vp.test",
-      jwks: keys.jwks(),
-    });
-    expect((await verifier.verify(tokens.accessToken)).userId).toBe(userId);
+    expect((await verifier.verify(tokens.accessToken)).userId).toBe((await verifier.verify(userId)).userId);
 
     const refreshed = await handler(
       event("POST", "/api/v1/accounts/refresh/", {
@@ -162,12 +167,15 @@ describe("accounts handler", () => {
       ],
       [
         event("POST", "/api/v1/accounts/signup", {
-          email: "ann@example.com",
-          password: "correct horse 42",
+          email: "weak2@example.com",
+          password: "password1",
         }),
-        409,
-        "ALREADY_EXISTS",
+        400,
+        "WEAK_PASSWORD",
       ],
+      [event("POST", "/api/v1/accounts/logout", {}), 400, "VALIDATION"],
+      [event("POST", "/api/v1/accounts/logout"), 400, "VALIDATION"],
+      [event("POST", "/api/v1/accounts/logout", { refreshToken: 42 }), 400, "VALIDATION"],
       [
         event("POST", "/api/v1/accounts/login", {
           email: "ann@example.com",
@@ -236,7 +244,7 @@ describe("accounts handler", () => {
         { base64: true },
       ),
     );
-    expect(ok.statusCode).toBe(201);
+    expect(ok.statusCode).toBe(202);
     const big = await handler(
       event("POST", "/api/v1/accounts/login", undefined, {
         base64: true,
@@ -253,7 +261,7 @@ describe("accounts handler", () => {
     });
     const creds = { email: "conf@example.com", password: "correct horse 42" };
     const su = await h(event("POST", "/api/v1/accounts/signup", creds));
-    expect([su.statusCode, parse(su).confirmed]).toEqual([201, false]);
+    expect([su.statusCode, parse(su).confirmationRequired]).toEqual([202, true]);
     const early = await h(event("POST", "/api/v1/accounts/login", creds));
     expect([early.statusCode, parse(early).error.code]).toEqual([403, "NOT_CONFIRMED"]);
     const code = /^\s+(\d{6})$/m.exec(inbox.mails.at(-1)?.text ?? "")?.[1];
@@ -275,6 +283,147 @@ describe("accounts handler", () => {
       ).statusCode,
     ).toBe(200);
     expect((await h(event("POST", "/api/v1/accounts/login", creds))).statusCode).toBe(200);
+  });
+
+  describe("logout", () => {
+    const logIn = async (email: string) => {
+      await handler(event("POST", "/api/v1/accounts/signup", { email, password: "correct horse 42" }));
+      const login = await handler(event("POST", "/api/v1/accounts/login", { email, password: "correct horse 42" }));
+      return parse(login) as { accessToken: string; refreshToken: string };
+    };
+
+    it("ends the session with both tokens: refresh refused, access token refused by the verifier at once", async () => {
+      const t = await logIn("out1@example.com");
+      const other = await logIn("out1@example.com"); // another device
+      await verifier.verify(t.accessToken);
+      const out = await handler(
+        event("POST", "/api/v1/accounts/logout", { refreshToken: t.refreshToken }, { bearer: t.accessToken }),
+      );
+      expect([out.statusCode, parse(out)]).toEqual([200, { signedOut: true }]);
+      expect(out.headers?.["cache-control"]).toBe("no-store");
+      await expect(verifier.verify(t.accessToken)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
+      const refreshed = await handler(event("POST", "/api/v1/accounts/refresh", { refreshToken: t.refreshToken }));
+      expect([refreshed.statusCode, parse(refreshed).error.code]).toEqual([401, "INVALID_TOKEN"]);
+      // The other device's session is untouched.
+      await expect(verifier.verify(other.accessToken)).resolves.toMatchObject({ email: "out1@example.com" });
+      expect(
+        (await handler(event("POST", "/api/v1/accounts/refresh", { refreshToken: other.refreshToken }))).statusCode,
+      ).toBe(200);
+    });
+
+    it("ends the session from the bearer token alone (empty body), and from the refresh token alone", async () => {
+      const a = await logIn("out2@example.com");
+      const byBearer = await handler(event("POST", "/api/v1/accounts/logout", undefined, { bearer: a.accessToken }));
+      expect(byBearer.statusCode).toBe(200);
+      await expect(verifier.verify(a.accessToken)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
+      expect(
+        (await handler(event("POST", "/api/v1/accounts/refresh", { refreshToken: a.refreshToken }))).statusCode,
+      ).toBe(401);
+
+      const b = await logIn("out3@example.com");
+      const byRefresh = await handler(event("POST", "/api/v1/accounts/logout", { refreshToken: b.refreshToken }));
+      expect(byRefresh.statusCode).toBe(200);
+      await expect(verifier.verify(b.accessToken)).rejects.toMatchObject({ code: "INVALID_TOKEN" });
+    });
+
+    it("is idempotent and says nothing about unknown tokens", async () => {
+      const t = await logIn("out4@example.com");
+      const out = () =>
+        handler(event("POST", "/api/v1/accounts/logout", { refreshToken: t.refreshToken }, { bearer: t.accessToken }));
+      expect((await out()).statusCode).toBe(200);
+      expect((await out()).statusCode).toBe(200);
+      const unknown = await handler(
+        event("POST", "/api/v1/accounts/logout", { refreshToken: "z".repeat(43) }, { bearer: "not.a.token" }),
+      );
+      expect([unknown.statusCode, parse(unknown)]).toEqual([200, { signedOut: true }]);
+    });
+  });
+
+  describe("who has an account stays unsaid", () => {
+    const timed = async (e: APIGatewayProxyEventV2, h = handler) => {
+      const started = performance.now();
+      const r = await h(e);
+      return { status: r.statusCode, body: parse(r), ms: performance.now() - started };
+    };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+    it("answers sign-up of a taken address like a new one (status, body, time) and mails the owner", async () => {
+      await handler(
+        event("POST", "/api/v1/accounts/signup", { email: "taken@example.com", password: "correct horse 42" }),
+      );
+      const fresh: number[] = [];
+      const taken: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const n = await timed(
+          event("POST", "/api/v1/accounts/signup", { email: `fresh${i}@example.com`, password: "other pass 99" }),
+        );
+        const t = await timed(
+          event("POST", "/api/v1/accounts/signup", { email: "taken@example.com", password: "other pass 99" }),
+        );
+        expect(t.status).toBe(n.status);
+        expect(t.body).toEqual(n.body);
+        fresh.push(n.ms);
+        taken.push(t.ms);
+      }
+      expect(fresh.length).toBe(7);
+      const [f, t] = [median(fresh), median(taken)];
+      console.log(`signup: new ${f.toFixed(1)} ms, taken ${t.toFixed(1)} ms (test scrypt)`);
+      // Both paths hash once; the taken one must not be the fast one it used to be (409 in ~2 ms).
+      expect(t).toBeGreaterThan(f * 0.5);
+      await new Promise((r) => setTimeout(r, 50)); // the mail goes in the background without confirmation
+      expect(inbox.mails.filter((m) => m.to === "taken@example.com").map((m) => m.subject)).toContain(
+        "You already have a video-processor account",
+      );
+      // The account is unchanged.
+      expect(
+        (
+          await handler(
+            event("POST", "/api/v1/accounts/login", { email: "taken@example.com", password: "correct horse 42" }),
+          )
+        ).statusCode,
+      ).toBe(200);
+    });
+
+    it("answers confirm alike for an unknown address, a wrong code and a confirmed account", async () => {
+      const h = createAccountsHandler({
+        identity: confirmingIdentity,
+        rateLimiter: TokenBucketRateLimiter.perMinute(1000),
+      });
+      const creds = { email: "pending@example.com", password: "correct horse 42" };
+      await h(event("POST", "/api/v1/accounts/signup", creds));
+      const code = /^\s+(\d{6})$/m.exec(inbox.mails.filter((m) => m.to === creds.email).at(-1)?.text ?? "")?.[1];
+      const wrong = code === "000000" ? "000001" : "000000";
+      const unknownMs: number[] = [];
+      const wrongMs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const u = await timed(
+          event("POST", "/api/v1/accounts/confirm", { email: `nobody${i}@example.com`, code: wrong }),
+          h,
+        );
+        const w = await timed(event("POST", "/api/v1/accounts/confirm", { email: creds.email, code: wrong }), h);
+        expect([u.status, u.body]).toEqual([w.status, w.body]);
+        expect(u.status).toBe(400);
+        unknownMs.push(u.ms);
+        wrongMs.push(w.ms);
+      }
+      console.log(`confirm: unknown ${median(unknownMs).toFixed(2)} ms, wrong code ${median(wrongMs).toFixed(2)} ms`);
+      // After five wrong codes the account is locked: still the same answer.
+      const locked = await timed(event("POST", "/api/v1/accounts/confirm", { email: creds.email, code: code! }), h);
+      const ghost = await timed(
+        event("POST", "/api/v1/accounts/confirm", { email: "ghost@example.com", code: code! }),
+        h,
+      );
+      expect([locked.status, locked.body]).toEqual([ghost.status, ghost.body]);
+      // A confirmed account answers a repeated confirm like an unknown one too.
+      const other = { email: "done@example.com", password: "correct horse 42" };
+      await h(event("POST", "/api/v1/accounts/signup", other));
+      const otherCode = /^\s+(\d{6})$/m.exec(inbox.mails.filter((m) => m.to === other.email).at(-1)?.text ?? "")?.[1];
+      expect(
+        (await h(event("POST", "/api/v1/accounts/confirm", { email: other.email, code: otherCode }))).statusCode,
+      ).toBe(200);
+      const again = await timed(event("POST", "/api/v1/accounts/confirm", { email: other.email, code: otherCode }), h);
+      expect([again.status, again.body]).toEqual([ghost.status, ghost.body]);
+    });
   });
 
   it("rate-limits per client and per route with 429 and Retry-After", async () => {
@@ -305,6 +454,8 @@ describe("accounts handler", () => {
   it("answers 500 INTERNAL without details for unexpected failures, and logs them", async () => {
     const logged: object[] = [];
     const broken: IdentityProvider = {
+      requiresEmailConfirmation: false,
+      signOut: () => Promise.reject(new Error("x")),
       signUp: () => Promise.reject(new Error("disk on fire at /secret/path")),
       confirm: () => Promise.reject(new Error("x")),
       signIn: () => Promise.reject(new Error("x")),
@@ -353,9 +504,9 @@ describe("accounts handler", () => {
         body,
         headers: { "content-type": "text/plain" },
       });
-      expect(su.status).toBe(201);
+      expect(su.status).toBe(202);
       expect(su.headers.get("content-type")).toContain("application/json");
-      expect(await su.json()).toMatchObject({ confirmed: true });
+      expect(await su.json()).toMatchObject({ status: "pending", confirmationRequired: false });
       const login = await fetch(`${base}/api/v1/accounts/login`, {
         method: "POST",
         body,

@@ -208,7 +208,57 @@ describe("vproc against a running server", () => {
     expect(Date.parse(after.expiresAt)).toBeGreaterThan(Date.now());
   });
 
+  it("logs out on the server: the old tokens stop working at once", async () => {
+    expect((await vproc(["login", "--email", "cli@example.com"], { VPROC_PASSWORD: PASSWORD })).code).toBe(0);
+    const file = path.join(dir, "config", "vproc", "credentials.json");
+    const key = product.url!.replace(/\/$/, "");
+    const stored = JSON.parse(await readFile(file, "utf8")).servers[key] as {
+      accessToken: string;
+      refreshToken: string;
+    };
+    const asked = (token: string) =>
+      fetch(`${key}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ job(id: "00000000-0000-4000-8000-000000000000") { id } }' }),
+      }).then(async (res) => (await res.json()) as { errors?: { extensions?: { code?: string } }[] });
+    expect((await asked(stored.accessToken)).errors).toBeUndefined();
+    const out = await vproc(["logout", "--json"]);
+    expect([out.code, out.stderr]).toEqual([0, ""]);
+    expect(json(out)).toMatchObject({ ok: true, wasLoggedIn: true, signedOutOnServer: true });
+    expect(JSON.parse(await readFile(file, "utf8")).servers[key]).toBeUndefined();
+    expect((await asked(stored.accessToken)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    const refresh = await fetch(`${key}/api/v1/accounts/refresh`, {
+      method: "POST",
+      body: JSON.stringify({ refreshToken: stored.refreshToken }),
+    });
+    expect(refresh.status).toBe(401);
+  });
+
+  it("still forgets the local session when the server cannot be reached, with a warning", async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const down = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    const file = path.join(dir, "config", "vproc", "credentials.json");
+    const data = JSON.parse(await readFile(file, "utf8"));
+    data.servers[down] = {
+      email: "cli@example.com",
+      accessToken: "a",
+      refreshToken: "r",
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    await writeFile(file, JSON.stringify(data), { mode: 0o600 });
+    const out = await vproc(["logout", "--server", down]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(
+      /^vproc logout: warning: could not end the session on .*ECONNREFUSED.*until it expires\.\n$/,
+    );
+    expect(JSON.parse(await readFile(file, "utf8")).servers[down]).toBeUndefined();
+  });
+
   it("exits 3 when the server is down, and 1 when logged out", async () => {
+    expect((await vproc(["login", "--email", "cli@example.com"], { VPROC_PASSWORD: PASSWORD })).code).toBe(0);
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const down = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;

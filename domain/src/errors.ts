@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   "INVALID_SIGNATURE",
   "URL_EXPIRED",
   "UNREADABLE_VIDEO",
+  "QUOTA_EXCEEDED",
   "INTERNAL",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -55,5 +56,7 @@ export const USER_ERROR_CODES = [
   "SIZE_MISMATCH",
   "PAYLOAD_TOO_LARGE",
   "UNREADABLE_VIDEO",
+  /** A per-user limit (live jobs, jobs per hour, stored bytes): the message names it and its value. */
+  "QUOTA_EXCEEDED",
 ] as const;
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];

@@ -129,6 +129,11 @@ export interface FieldProblem {
 export interface ExtractionLimits {
   /** The server's default and maximum `maxFrames`. */
   readonly maxFrames: number;
+  /**
+   * Largest width x height of one output frame, checked against the probed video (the output size
+   * depends on the source's); absent: no limit.
+   */
+  readonly maxOutputPixels?: number;
 }
 
 /**

@@ -30,8 +30,14 @@ export const EXTRACTION_ERROR_CODES = [
   "NO_VIDEO_STREAM",
   "UNSUPPORTED_CODEC",
   "UNSAFE_INPUT",
+  /** The source's width x height is over the server's limit (checked on the probe, before decoding). */
+  "SOURCE_TOO_LARGE",
+  /** The archive would have crossed the server's per-job byte limit; nothing was stored. */
+  "ARCHIVE_TOO_LARGE",
   "OUT_OF_DISK",
   "TIMEOUT",
+  /** No frame reached the archive for the server's stall limit (a decoder making no progress). */
+  "STALLED",
   "CANCELLED",
   "WORKER_LOST",
   "INTERNAL",

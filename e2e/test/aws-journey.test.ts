@@ -1,8 +1,6 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { CreateUserPoolClientCommand, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   extractionRequestedSchema,
@@ -12,11 +10,12 @@ import {
   type JobEvent,
   type Message,
 } from "@vp/domain";
-import { createAwsPlatform, createLogger, createTable, type AwsPlatform } from "@vp/platform";
+import { createAwsPlatform, createLogger, type AwsPlatform } from "@vp/platform";
 import { openDatabase, SqliteJobQueue } from "@vp/platform";
 import type { JobEventPublisher } from "@vp/platform";
 import { startCognitoLocal } from "@vp/platform/testing";
 import {
+  provisionResources,
   randomName,
   redisServerAvailable,
   startDynalite,
@@ -58,21 +57,13 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
     const cognito = await startCognitoLocal();
     servers.push(dynamo, s3, redis, cognito);
     const clients = testClients({ dynamodb: dynamo.endpoint, s3: s3.endpoint, cognito: cognito.endpoint });
-    const table = randomName("vp-records");
-    const [videos, archives] = [randomName("vp-videos"), randomName("vp-archives")];
-    await createTable(clients.dynamodb(), table);
-    for (const Bucket of [videos, archives]) await clients.s3().send(new CreateBucketCommand({ Bucket }));
-    const pool = await clients
-      .cognito()
-      .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
-    const poolId = pool.UserPool!.Id!;
-    const appClient = await clients.cognito().send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: "api",
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      }),
-    );
+    const {
+      table,
+      videosBucket: videos,
+      archivesBucket: archives,
+      userPoolId: poolId,
+      userPoolClientId,
+    } = await provisionResources(clients);
     config = loadConfig({
       PORT: "0",
       HOST: "127.0.0.1",
@@ -91,7 +82,7 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
       VP_SQS_NOTIFY_QUEUE_URL: "http://sqs.invalid/000000000000/notify",
       VP_REDIS_URL: redis.endpoint.startsWith("redis") ? redis.endpoint : `redis://${redis.endpoint}`,
       VP_COGNITO_USER_POOL_ID: poolId,
-      VP_COGNITO_CLIENT_ID: appClient.UserPoolClient!.ClientId!,
+      VP_COGNITO_CLIENT_ID: userPoolClientId,
       VP_COGNITO_ISSUER: `${cognito.endpoint}/${poolId}`,
     });
 

@@ -16,7 +16,10 @@ describe("a burst of uploads", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "vp-burst-"));
-    product = await startTestProduct({ env: { VP_WORKER_CONCURRENCY: String(CONCURRENCY) } });
+    // One user sends them all: raise the per-user live-jobs quota (default 10) above the burst.
+    product = await startTestProduct({
+      env: { VP_WORKER_CONCURRENCY: String(CONCURRENCY), VP_MAX_LIVE_JOBS_PER_USER: String(UPLOADS) },
+    });
   });
 
   afterAll(async () => {

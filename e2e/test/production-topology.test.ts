@@ -5,13 +5,11 @@ import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { CreateUserPoolClientCommand, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FetchLike, Job } from "@vp/client";
-import { createTable } from "@vp/platform";
 import {
   freePort,
+  provisionResources,
   randomName,
   redisServerAvailable,
   startCognitoLocal,
@@ -81,21 +79,13 @@ describe.skipIf(!redisServerAvailable())("production topology: api and worker pr
 
     // The resources the CDK app would create, made here through the same wire protocols.
     const clients = testClients({ dynamodb: dynamo.endpoint, s3: s3.endpoint, cognito: cognito.endpoint });
-    const table = randomName("vp-records");
-    const [videos, archives] = [randomName("vp-videos"), randomName("vp-archives")];
-    await createTable(clients.dynamodb(), table);
-    for (const Bucket of [videos, archives]) await clients.s3().send(new CreateBucketCommand({ Bucket }));
-    const pool = await clients
-      .cognito()
-      .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
-    const poolId = pool.UserPool!.Id!;
-    const appClient = await clients.cognito().send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: "api",
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-      }),
-    );
+    const {
+      table,
+      videosBucket: videos,
+      archivesBucket: archives,
+      userPoolId: poolId,
+      userPoolClientId,
+    } = await provisionResources(clients);
     clients.destroy();
 
     const dataDir = join(dir, "data");
@@ -129,7 +119,7 @@ describe.skipIf(!redisServerAvailable())("production topology: api and worker pr
       VP_DYNAMODB_TABLE: table,
       VP_REDIS_URL: redis.url,
       VP_COGNITO_USER_POOL_ID: poolId,
-      VP_COGNITO_CLIENT_ID: appClient.UserPoolClient!.ClientId!,
+      VP_COGNITO_CLIENT_ID: userPoolClientId,
       VP_COGNITO_ISSUER: `${cognito.endpoint}/${poolId}`,
     };
 

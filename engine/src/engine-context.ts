@@ -19,6 +19,12 @@ export interface EngineContext {
   readonly seeksPerProcess: number;
   /** ffmpeg processes started, for the result. */
   readonly runs: { count: number };
+  /**
+   * The earliest time an accurate seek found no frame at or after: the stream really ends before
+   * it, whatever duration the container declares, so no later target is sought again (a file
+   * claiming 10,000 s that holds 10 s would otherwise start one ffmpeg per target past its end).
+   */
+  readonly end: { noFrameFrom: number };
 }
 
 /** Decoder threads per process: the cores shared among the processes running at once. */

@@ -4,7 +4,7 @@ import { FILE_EXTENSIONS, outputFilters, outputSize, type OutputSize } from "./f
 import { source, threadsFor, timed, type EngineContext } from "./engine-context.js";
 import type { RawFrame } from "./ffmpeg/frame-source.js";
 import { orderedMerge } from "./ordered.js";
-import { checkFile, probe, toFileUrl } from "./ffmpeg/probe.js";
+import { checkFile, checkSourcePixels, probe, toFileUrl } from "./ffmpeg/probe.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
 import { runCollect } from "./ffmpeg/runner.js";
@@ -57,8 +57,9 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       ),
     req.limits.timeoutSeconds * 1000,
   );
-  const sink = new ZipSink(req.output, controller.signal);
+  const sink = new ZipSink(req.output, controller.signal, req.limits.maxArchiveBytes);
   const progress = new ProgressReporter(req.onProgress);
+  const stall = new StallWatchdog(req.limits.stallSeconds, stop);
   try {
     if (controller.signal.aborted) throw controller.signal.reason;
     const bins = await resolveFfmpeg();
@@ -67,8 +68,13 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
     const probed =
       req.probe ??
       (await probe(req.inputPath, { signal: controller.signal, timeoutSeconds: req.limits.timeoutSeconds }));
+    // Before anything decodes a frame: a huge picture costs memory whatever the file's size.
+    checkSourcePixels(probed, req.limits.maxSourcePixels);
     const options = req.options;
-    const verdict = validatePlan(options, probed, req.limits);
+    const verdict = validatePlan(options, probed, {
+      maxFrames: req.limits.maxFrames,
+      ...(req.limits.maxOutputPixels !== undefined ? { maxOutputPixels: req.limits.maxOutputPixels } : {}),
+    });
     if (!verdict.ok)
       throw new ExtractionError(
         "INVALID_OPTIONS",
@@ -97,14 +103,17 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       origin: probed.timeOrigin ?? probed.startTime,
       seeksPerProcess: Math.max(1, req.limits.seeksPerProcess ?? MAX_SEEKS_PER_PROCESS),
       runs: { count: 0 },
+      end: { noFrameFrom: Infinity },
     };
     const expected = plan.targets ? targetCount(plan.targets) : null;
     const span = plan.range.end - plan.range.start;
     const ext = FILE_EXTENSIONS[options.format];
     const frames: ManifestFrame[] = [];
+    if (plan.strategy !== "scenes") stall.arm();
     for await (const f of framesOf(plan, ctx, bufferFrames)) {
       if (controller.signal.aborted) throw controller.signal.reason;
       if (frames.length >= ctx.cap) break;
+      stall.reset();
       const index = frames.length + 1;
       const file = `frame_${String(index).padStart(6, "0")}.${ext}`;
       await sink.add(file, f.data);
@@ -115,7 +124,9 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       throw new ExtractionError("INPUT_CORRUPT", "No frame could be decoded from the video.", false);
     const manifest = { video: videoOf(probed), options, strategy: plan.strategy, frames };
     await sink.add("manifest.json", Buffer.from(JSON.stringify(manifest, null, 2)));
+    // Still watched: an output that stops taking the archive's last bytes is no progress either.
     await sink.finish();
+    stall.disarm();
     progress.report(1, frames.length, true);
     return { frameCount: frames.length, strategy: plan.strategy, ffmpegRuns: ctx.runs.count, frames, probe: probed };
   } catch (err) {
@@ -125,7 +136,47 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
     throw e;
   } finally {
     clearTimeout(timer);
+    stall.disarm();
     req.signal?.removeEventListener("abort", onCancel);
+  }
+}
+
+/**
+ * Fails the extraction as STALLED when no frame reaches the archive for `seconds` while armed:
+ * the gap between two frames is at most about a keyframe interval of decoding, so a longer one
+ * means a decoder (or the output) making no progress. Bounded by the job's time limit otherwise.
+ */
+class StallWatchdog {
+  private timer: NodeJS.Timeout | undefined;
+  private armed = false;
+  constructor(
+    private readonly seconds: number | undefined,
+    private readonly stop: (e: ExtractionError) => void,
+  ) {}
+  arm(): void {
+    this.armed = this.seconds !== undefined && this.seconds > 0;
+    this.reset();
+  }
+  reset(): void {
+    if (!this.armed) return;
+    clearTimeout(this.timer);
+    const seconds = this.seconds as number;
+    this.timer = setTimeout(
+      () =>
+        this.stop(
+          new ExtractionError(
+            "STALLED",
+            `No frame was produced for ${seconds} s (the limit without progress); the video may be damaged or far slower to decode than it declares.`,
+            true,
+          ),
+        ),
+      seconds * 1000,
+    );
+    this.timer.unref();
+  }
+  disarm(): void {
+    this.armed = false;
+    clearTimeout(this.timer);
   }
 }
 
@@ -186,9 +237,12 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
       const spans = keyframeSpans(ctx, t, plan.segments);
       const producers = plan.segments.map(
         (seg, i) => () =>
-          spans
-            ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
-            : segmentFrames(ctx, t, seg, i === plan.segments.length - 1, threadsFor(ctx, running)),
+          // Past where the stream was found to end (engine-context.ts `end`): nothing to decode.
+          seg.start >= ctx.end.noFrameFrom
+            ? nothing()
+            : spans
+              ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
+              : segmentFrames(ctx, t, seg, i === plan.segments.length - 1, threadsFor(ctx, running)),
       );
       return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, placement(ctx));
     }
@@ -218,6 +272,9 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
       );
   }
 }
+
+/** An empty source. */
+async function* nothing(): AsyncGenerator<never> {}
 
 async function* untargeted(ctx: EngineContext, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
   for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };

@@ -35,7 +35,7 @@ export async function* seekMany(
 ): AsyncGenerator<DecodedFrame> {
   const p = ctx.probe;
   const batch =
-    times.length > 1 && p.timeBase && batchable(ctx)
+    times.length > 1 && p.timeBase && batchable(ctx) && (times[0] as number) < ctx.end.noFrameFrom
       ? planSeekBatch({
           url: ctx.url,
           formatName: p.formatName,
@@ -90,11 +90,14 @@ export function earlySeek(ctx: EngineContext, t: number): { seek?: number } {
  * The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops
  * earlier frames); without a seek index, a seek before t and a select at t.
  */
-export function seekOne(ctx: EngineContext, t: number, threads: number): AsyncGenerator<DecodedFrame> {
+export async function* seekOne(ctx: EngineContext, t: number, threads: number): AsyncGenerator<DecodedFrame> {
+  // A seek before this one found the real end of the stream: nothing at or after t either.
+  if (t >= ctx.end.noFrameFrom) return;
   const seek = exactSeek(ctx, t);
   const early = preroll(ctx);
   const filters = outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated);
-  return timed(
+  let found = false;
+  for await (const f of timed(
     ctx,
     source(ctx, {
       ...earlySeek(ctx, seek),
@@ -103,5 +106,10 @@ export function seekOne(ctx: EngineContext, t: number, threads: number): AsyncGe
       // Raw times (-copyts); half a microsecond of slack, as `seek` is the frame's time rounded up.
       filters: early > 0 ? [atOrAfterSelect(ctx.origin + seek - 5e-7), ...filters] : filters,
     }),
-  );
+  )) {
+    found = true;
+    yield f;
+  }
+  // ffmpeg read to the end cleanly and nothing was at or after t: the stream ends before t.
+  if (!found && !ctx.signal.aborted) ctx.end.noFrameFrom = Math.min(ctx.end.noFrameFrom, t);
 }

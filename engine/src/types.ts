@@ -37,6 +37,17 @@ export interface ExtractRequest {
     readonly concurrency?: number;
     /** Accurate seeks one ffmpeg process answers at most (1: a process per target); default 16. */
     readonly seeksPerProcess?: number;
+    /** Largest source width x height (SOURCE_TOO_LARGE, before any decoding). @default no limit */
+    readonly maxSourcePixels?: number;
+    /** Largest output frame width x height (INVALID_OPTIONS on width/height). @default no limit */
+    readonly maxOutputPixels?: number;
+    /** The archive's final size may not pass this (ARCHIVE_TOO_LARGE, nothing kept). @default no limit */
+    readonly maxArchiveBytes?: number;
+    /**
+     * Seconds without a new frame reaching the archive before the job fails as STALLED (SCENES
+     * excepted: a scene detector may legitimately decode minutes of video between cuts). @default no limit
+     */
+    readonly stallSeconds?: number;
   };
 }
 

@@ -107,7 +107,20 @@ describe("workload manifests", () => {
       targetGroupARN: spec.apiTargetGroupArn,
       targetType: "ip",
     });
-    expect(find(objects, "ServiceMonitor", "api").spec.endpoints[0]).toMatchObject({ port: "http", path: "/metrics" });
+    // The API's /metrics is on its own port (VP_METRICS_PORT), never on the port the load balancer reaches.
+    expect(find(objects, "ServiceMonitor", "api").spec.endpoints[0]).toMatchObject({
+      port: "metrics",
+      path: "/metrics",
+    });
+    const apiContainer = find(objects, "Deployment", "api").spec.template.spec.containers[0];
+    expect(apiContainer.env).toContainEqual({ name: "VP_METRICS_PORT", value: "9100" });
+    expect(apiContainer.ports).toContainEqual({ name: "metrics", containerPort: 9100 });
+    expect(find(objects, "Service", "api").spec.ports).toContainEqual({
+      name: "metrics",
+      port: 9100,
+      targetPort: "metrics",
+    });
+    expect(find(objects, "TargetGroupBinding", "api").spec.serviceRef.port).toBe(80);
     expect(find(objects, "ServiceMonitor", "worker").spec.endpoints[0]).toMatchObject({
       port: "metrics",
       path: "/metrics",

@@ -294,10 +294,32 @@ describe("notify Lambda", () => {
 });
 
 describe("accounts Lambda", () => {
-  it("has no Cognito permission at all (public SignUp/ConfirmSignUp/InitiateAuth calls, codes mailed by Cognito)", () => {
+  it("has no Cognito permission at all (public SignUp/ConfirmSignUp/InitiateAuth/RevokeToken calls, codes mailed by Cognito)", () => {
     const st = roleStatements(synth.service.accounts.fn.role!);
     expect(allows(st, "cognito-idp:*")).toBe(false);
     expect(allows(st, "cognito-idp:AdminConfirmSignUp")).toBe(false);
+    expect(allows(st, "cognito-idp:GlobalSignOut")).toBe(false);
+  });
+
+  it("records signed-out sessions in the table, SESSION# items only, and mails from the notifier's sender", () => {
+    const st = roleStatements(synth.service.accounts.fn.role!);
+    const dynamo = st.filter((s) => actionsOf([s]).some((a) => a.startsWith("dynamodb:")));
+    expect(dynamo.flatMap((s) => actionsOf([s])).sort()).toEqual(["dynamodb:GetItem", "dynamodb:PutItem"]);
+    expect(JSON.stringify(dynamo[0]?.Condition)).toContain("SESSION#*");
+    for (const a of ["dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:UpdateItem", "dynamodb:Scan"])
+      expect(allows(st, a)).toBe(false);
+    expect(allows(st, "ses:SendEmail")).toBe(true);
+    const fn = template.toJSON().Resources[logicalId(synth.service.accounts.fn)] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    const vars = fn.Properties.Environment.Variables;
+    expect(vars).toMatchObject({
+      VP_DYNAMODB_TABLE: { Ref: expect.any(String) },
+      VP_MAIL_FROM: synth.service.notify.mailFrom,
+    });
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+    });
   });
 });
 
@@ -425,6 +447,7 @@ describe("Lambda bundles (esbuild, synthesized above)", () => {
       VP_MAIL_FROM: "no-reply@example.com",
       VP_COGNITO_USER_POOL_ID: "eu-west-1_abc",
       VP_COGNITO_CLIENT_ID: "client",
+      VP_DYNAMODB_TABLE: "vp-test-records",
     });
     // WHEN the bundles are imported and given events that need no AWS call
     const notify = (await import(pathToFileURL(bundleOf(synth.service.notify.function.fn)).href)) as {

@@ -41,6 +41,14 @@ export async function selectPlatform(settings: PlatformSettings, options: Select
         smtpUrl: settings.SMTP_URL,
         jobMaxAttempts: settings.VP_JOB_MAX_ATTEMPTS,
         multipartThresholdBytes: settings.VP_MULTIPART_THRESHOLD_BYTES,
+        uploadMinBytesPerSecond: settings.VP_UPLOAD_MIN_BYTES_PER_SECOND,
+        uploadRateWindowSeconds: settings.VP_UPLOAD_RATE_WINDOW_SECONDS,
+        tempMaxAgeSeconds: settings.VP_TEMP_MAX_AGE_SECONDS,
+        multipartAbortSeconds: settings.VP_MULTIPART_ABORT_SECONDS,
+        onSweep: (r) =>
+          "error" in r
+            ? options.logger.warn({ err: r.error }, "temp sweep failed")
+            : options.logger.info(r, "swept temp files of dead uploads and jobs"),
       }),
     };
   const base = { logger: options.logger, service: options.service };

@@ -13,6 +13,22 @@ export const platformSettingsShape = {
   VP_PUBLIC_URL: z.url().optional(),
   /** Uploads larger than this get one signed URL per part (multipart, parts up to 64 MiB and this size) instead of a single PUT. */
   VP_MULTIPART_THRESHOLD_BYTES: envInt(1, Number.MAX_SAFE_INTEGER).default(256 * 1024 ** 2),
+  /**
+   * VP_BACKEND=local: an upload body (single PUT or part) arriving slower than this, averaged over
+   * VP_UPLOAD_RATE_WINDOW_SECONDS, is cut off with 408 and nothing is stored; 0 turns the check off.
+   * 16 KiB/s (128 kbit/s) is far below any usable uplink, so only a trickle (slowloris) is cut.
+   */
+  VP_UPLOAD_MIN_BYTES_PER_SECOND: envInt(0, Number.MAX_SAFE_INTEGER).default(16 * 1024),
+  /** The window of VP_UPLOAD_MIN_BYTES_PER_SECOND: rides out short stalls (Wi-Fi handover, TCP backoff). */
+  VP_UPLOAD_RATE_WINDOW_SECONDS: envInt(1, 3600).default(30),
+  /**
+   * VP_BACKEND=local: temp files (half-written uploads and archives) untouched this long are a dead
+   * write's and are swept, at start and every 10 minutes. Keep it above VP_JOB_TIMEOUT_SECONDS: a live
+   * job's archive is touched at every frame, a live upload at least every VP_UPLOAD_RATE_WINDOW_SECONDS.
+   */
+  VP_TEMP_MAX_AGE_SECONDS: envInt(600, 30 * 86_400).default(6 * 3600),
+  /** VP_BACKEND=local: multipart uploads neither completed nor aborted are dropped this long after they began, as S3's lifecycle rule does (1 day). */
+  VP_MULTIPART_ABORT_SECONDS: envInt(3600, 30 * 86_400).default(86_400),
   /** Attempts a job gets; the extraction queue redelivers once more so the worker records the failure itself. */
   VP_JOB_MAX_ATTEMPTS: envInt(1, 20).default(3),
   VP_REQUIRE_EMAIL_CONFIRMATION: envBool.default(false),

@@ -4,13 +4,18 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { isDomainError } from "@vp/domain";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createJwksTokenVerifier } from "../src/auth/index.js";
+import {
+  cachedSessionRevocations,
+  createJwksTokenVerifier,
+  SESSION_REVOCATION_CACHE_SECONDS,
+} from "../src/auth/index.js";
 import {
   DEFAULT_SCRYPT_PARAMS,
   LocalIdentityProvider,
   hashPassword,
   loadOrCreateSigningKeys,
   migrate,
+  SqliteSessionRevocations,
   verifyPassword,
   type SigningKeys,
 } from "../src/local/identity/index.js";
@@ -98,6 +103,7 @@ describe("local accounts adapter", () => {
       iat,
       exp: iat + 600,
       jti: expect.any(String),
+      sid: expect.any(String),
     });
     expect(expiresIn).toBe(600);
     const verifier = createJwksTokenVerifier({
@@ -108,6 +114,7 @@ describe("local accounts adapter", () => {
     expect(await verifier.verify(accessToken)).toEqual({
       userId,
       email: "claims@example.com",
+      sessionId: p?.sid,
     });
   });
 
@@ -150,17 +157,80 @@ describe("local accounts adapter", () => {
     for (let i = 0; i < 5; i++)
       expect(await codeOf(id.confirm({ email: "c@example.com", code: wrong }))).toBe("CODE_MISMATCH");
     expect(await codeOf(id.confirm({ email: "c@example.com", code: first }))).toBe("CODE_MISMATCH");
-    // A different password cannot hijack the pending account...
+    // A different password cannot hijack the pending account (the owner is told by mail)...
     expect(await codeOf(id.signUp({ email: "c@example.com", password: "other pass 99" }))).toBe("ALREADY_EXISTS");
+    expect(mailer.sent.at(-1)?.subject).toBe("You already have a video-processor account");
+    expect(mailer.sent.at(-1)?.text).toContain("not confirmed yet");
     // ...the same password gets a new code.
     expect(await id.signUp({ email: "c@example.com", password: PASSWORD })).toEqual({ userId, confirmed: false });
-    expect(mailer.sent).toHaveLength(2);
+    expect(mailer.sent).toHaveLength(3);
     await id.confirm({
       email: "c@example.com",
       code: mailer.lastCodeFor("c@example.com"),
     });
     expect(await id.getUser(userId)).toMatchObject({ confirmed: true });
     expect(await codeOf(id.signUp({ email: "c@example.com", password: PASSWORD }))).toBe("ALREADY_EXISTS");
+  });
+
+  it("spends one scrypt hash on a taken address, as on a new one", async () => {
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[2]!;
+    // Production scrypt makes the difference a missing hash would make plain (~tens of ms).
+    const slow = make({ scrypt: DEFAULT_SCRYPT_PARAMS });
+    await slow.signUp({ email: "slow@example.com", password: PASSWORD });
+    const time = async (email: string) => {
+      const started = performance.now();
+      await slow.signUp({ email, password: PASSWORD }).catch(() => undefined);
+      return performance.now() - started;
+    };
+    const fresh: number[] = [];
+    const taken: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      fresh.push(await time(`new${i}@example.com`));
+      taken.push(await time("slow@example.com"));
+    }
+    console.log(`sign-up, production scrypt: new ${median(fresh).toFixed(1)} ms, taken ${median(taken).toFixed(1)} ms`);
+    const [f, t] = [median(fresh), median(taken)];
+    expect(Math.abs(f - t) / f, `new ${f.toFixed(1)} ms vs taken ${t.toFixed(1)} ms`).toBeLessThan(0.5);
+  });
+
+  it("ends a session: its refresh family, and its access tokens for every verifier on the store", async () => {
+    const store = new SqliteSessionRevocations({ db, clock: () => now });
+    let apiNow = now;
+    // The API process: its own cache over the same database file.
+    const apiView = cachedSessionRevocations(new SqliteSessionRevocations({ db, clock: () => now }), {
+      clock: () => apiNow,
+    });
+    const id = make({ revocations: cachedSessionRevocations(store, { clock: () => now }) });
+    const verifier = createJwksTokenVerifier({
+      issuer: "http://vp.test",
+      jwks: keys.jwks(),
+      clock: () => now,
+      revocations: apiView,
+    });
+    await id.signUp({ email: "o@example.com", password: PASSWORD });
+    const t1 = await id.signIn({ email: "o@example.com", password: PASSWORD });
+    const t2 = await id.refresh(t1.refreshToken);
+    const other = await id.signIn({ email: "o@example.com", password: PASSWORD });
+    expect((await verifier.verify(t1.accessToken)).sessionId).toBe((await verifier.verify(t2.accessToken)).sessionId);
+    await id.signOut({ refreshToken: t2.refreshToken });
+    expect(await codeOf(id.refresh(t2.refreshToken))).toBe("INVALID_TOKEN");
+    // The API answered from its cache a moment ago; within the bound it asks the store again.
+    apiNow += SESSION_REVOCATION_CACHE_SECONDS * 1000;
+    expect(await codeOf(verifier.verify(t1.accessToken))).toBe("INVALID_TOKEN");
+    expect(await codeOf(verifier.verify(t2.accessToken))).toBe("INVALID_TOKEN");
+    expect(await verifier.verify(other.accessToken)).toMatchObject({ userId: expect.any(String) });
+    // The revocation outlives the last access token of the family, then goes.
+    const row = db.prepare("SELECT revoked_until FROM identity_session_revocations").get() as { revoked_until: number };
+    expect(row.revoked_until).toBe(now + (600 + 60) * 1000);
+  });
+
+  it("ends a session from an expired access token too (its refresh token may live on)", async () => {
+    const id = make({ revocations: new SqliteSessionRevocations({ db, clock: () => now }) });
+    await id.signUp({ email: "x2@example.com", password: PASSWORD });
+    const t = await id.signIn({ email: "x2@example.com", password: PASSWORD });
+    now += 601_000;
+    await id.signOut({ accessToken: t.accessToken });
+    expect(await codeOf(id.refresh(t.refreshToken))).toBe("INVALID_TOKEN");
   });
 
   it("refuses an expired confirmation code", async () => {

@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { identityProviderContract } from "../src/testing/contracts/identity-provider.contract.js";
-import { createJwksTokenVerifier } from "../src/auth/index.js";
-import { LocalIdentityProvider, loadOrCreateSigningKeys } from "../src/local/identity/index.js";
+import { cachedSessionRevocations, createJwksTokenVerifier } from "../src/auth/index.js";
+import {
+  LocalIdentityProvider,
+  SqliteSessionRevocations,
+  loadOrCreateSigningKeys,
+} from "../src/local/identity/index.js";
 import { MemoryMailer, startJwksServer } from "./identity-fixtures.js";
 
 /** Cheap scrypt for the suite's many hashes; the production default is exercised in identity-local-adapter.test.ts. */
@@ -17,6 +21,8 @@ identityProviderContract("local accounts (SQLite + ES256 JWKS over HTTP)", async
   const keys = await loadOrCreateSigningKeys(dir);
   const jwksServer = await startJwksServer(() => keys.jwks());
   const mailer = new MemoryMailer();
+  // As local-platform wires it: one cached store for sign-out and verification.
+  const revocations = cachedSessionRevocations(new SqliteSessionRevocations({ db }));
   const identity = new LocalIdentityProvider({
     db,
     keys,
@@ -25,12 +31,14 @@ identityProviderContract("local accounts (SQLite + ES256 JWKS over HTTP)", async
     requireEmailConfirmation,
     mailer,
     scrypt: FAST_SCRYPT,
+    revocations,
   });
   const verifierAt = (clock: () => number) =>
     createJwksTokenVerifier({
       issuer: jwksServer.url,
       jwks: new URL(`${jwksServer.url}/.well-known/jwks.json`),
       clock,
+      revocations,
     });
   return {
     identity,
@@ -38,6 +46,8 @@ identityProviderContract("local accounts (SQLite + ES256 JWKS over HTTP)", async
     verifierAt,
     readConfirmationCode: async (email) => mailer.lastCodeFor(email),
     rotatesRefreshTokens: true,
+    mailSubjects: async (email) => mailer.sent.filter((m) => m.to === email.toLowerCase()).map((m) => m.subject),
+    accessTokensNameTheirSession: true,
     close: async () => {
       await jwksServer.close();
       db.close();

@@ -3,4 +3,3 @@ export { loadWorkerConfig, workerConfigSchema, workerSettingsShape, type WorkerC
 export { startWorker, type WorkerOptions } from "./runner/start-worker.js";
 export { createExtractionHandler, archiveKeyFor, type ExtractionHandlerDeps } from "./runner/extraction-handler.js";
 export { createWorkerMetrics, type WorkerMetrics } from "./runner/worker-metrics.js";
-export { startMetricsServer } from "./metrics-server.js";

@@ -1,7 +1,6 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
-import { createLogger, runMain, selectPlatform } from "@vp/platform";
+import { createLogger, runMain, selectPlatform, startMetricsServer } from "@vp/platform";
 import { loadWorkerConfig } from "./config.js";
-import { startMetricsServer } from "./metrics-server.js";
 import { startWorkerRole } from "./start-worker-role.js";
 
 /** `node dist/worker.js`: the worker role alone, with /metrics and /healthz on VP_METRICS_PORT. */

@@ -45,6 +45,12 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<{ clo
         maxAttempts: config.VP_JOB_MAX_ATTEMPTS,
         maxFrames: config.VP_MAX_FRAMES,
         timeoutSeconds: config.VP_JOB_TIMEOUT_SECONDS,
+        bounds: {
+          maxSourcePixels: config.VP_MAX_SOURCE_PIXELS,
+          maxOutputPixels: config.VP_MAX_OUTPUT_PIXELS,
+          maxArchiveBytes: config.VP_MAX_ARCHIVE_BYTES,
+          ...(config.VP_JOB_STALL_SECONDS > 0 ? { stallSeconds: config.VP_JOB_STALL_SECONDS } : {}),
+        },
         visibilityTimeoutSeconds: config.VP_JOB_VISIBILITY_SECONDS,
         ...(options.statusPollMs !== undefined ? { statusPollMs: options.statusPollMs } : {}),
       }),

@@ -4,13 +4,22 @@ import { createClient } from "graphql-ws";
 /**
  * HTTP requests carry `Authorization: Bearer`; subscriptions carry the same token in
  * graphql-ws connectionParams, re-read on every (re)connection so a pasted token takes effect.
+ * The server closes a socket with 4403 when its token expires or is revoked; graphql-ws retries
+ * 4403, and `freshToken` (refreshing an expired token when a login left a refresh token) gives the
+ * new connection a valid token. Running subscriptions are resubscribed and start with the current state.
  */
-export function createAuthedFetcher(getToken: () => string): { fetcher: Fetcher; reconnect: () => void } {
+export function createAuthedFetcher(
+  getToken: () => string,
+  freshToken: () => Promise<string> = async () => getToken(),
+): { fetcher: Fetcher; reconnect: () => void } {
   const httpUrl = new URL("/graphql", location.href).toString();
   const wsUrl = httpUrl.replace(/^http/, "ws");
   const wsClient = createClient({
     url: wsUrl,
-    connectionParams: () => (getToken() ? { authorization: `Bearer ${getToken()}` } : {}),
+    connectionParams: async () => {
+      const token = await freshToken().catch(() => getToken());
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
   });
   const base = createGraphiQLFetcher({ url: httpUrl, wsClient });
   const fetcher: Fetcher = (params, options) => {

@@ -20,7 +20,14 @@ query Me {
 
 function App() {
   const [token, setToken] = useState(tokenStore.get());
-  const { fetcher, reconnect } = useMemo(() => createAuthedFetcher(() => tokenStore.get()), []);
+  const { fetcher, reconnect } = useMemo(
+    () =>
+      createAuthedFetcher(
+        () => tokenStore.get(),
+        () => tokenStore.fresh(),
+      ),
+    [],
+  );
   const onToken = (value: string) => {
     tokenStore.set(value);
     setToken(tokenStore.get());

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import { tokenStore } from "./token-store.js";
 
 interface Props {
   readonly token: string;
@@ -19,9 +20,11 @@ export function TokenBar({ token, onToken }: Props) {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email, password }),
     });
-    const body = (await res.json()) as { accessToken?: string; error?: { message: string } };
+    const body = (await res.json()) as { accessToken?: string; refreshToken?: string; error?: { message: string } };
     if (body.accessToken) {
       onToken(body.accessToken);
+      // Kept so subscriptions can reconnect with a fresh token when this one expires.
+      tokenStore.setRefresh(body.refreshToken ?? "");
       setMessage("Logged in.");
     } else setMessage(body.error?.message ?? `Login failed (${res.status})`);
   };
@@ -42,7 +45,15 @@ export function TokenBar({ token, onToken }: Props) {
       <strong>video-processor</strong>
       <label>
         Token{" "}
-        <input value={token} onChange={(e) => onToken(e.target.value)} placeholder="paste an access token" size={40} />
+        <input
+          value={token}
+          onChange={(e) => {
+            tokenStore.setRefresh(""); // a pasted token comes with no refresh token
+            onToken(e.target.value);
+          }}
+          placeholder="paste an access token"
+          size={40}
+        />
       </label>
       <span>or</span>
       <input value={email} onChange={(e) => setEmail(e.target.value)} placeholder="email" type="email" />

@@ -4,6 +4,9 @@ import type { ApiContext } from "./context.js";
 import { isExpectedError, rootCause } from "./errors.js";
 import { checkQueryCost } from "./limits/query-cost.js";
 
+const badRequest = (error: GraphQLError): GraphQLError =>
+  new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+
 /**
  * Cost is checked once the operation is known, because it depends on variables (`first: $n`),
  * which validation rules never see. Refusals answer 400 like validation failures.
@@ -14,10 +17,7 @@ export function costLimitPlugin(maxCost: number): ApolloServerPlugin<ApiContext>
       return {
         async didResolveOperation({ schema, document, operationName, request }) {
           const error = checkQueryCost(schema, document, operationName, request.variables, maxCost);
-          if (error !== null)
-            throw new GraphQLError(error.message, {
-              extensions: { ...error.extensions, http: { status: 400 } },
-            });
+          if (error !== null) throw badRequest(error);
         },
       };
     },

@@ -17,8 +17,8 @@ export interface ApiContext {
   /** Null when the request carries no valid token; `authProblem` then says why. */
   readonly viewer: Principal | null;
   readonly authProblem: AuthProblem | null;
+  /** Everything resolvers do goes through the services; they never reach the platform themselves. */
   readonly services: Services;
-  readonly platform: Pick<Platform, "videos" | "jobs" | "blobs" | "events">;
 }
 
 export type AuthOutcome =

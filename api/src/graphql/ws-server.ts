@@ -7,14 +7,24 @@ import type { Logger } from "pino";
 import type { WebSocket, WebSocketServer } from "ws";
 import type { Services } from "../services/index.js";
 import { authenticate, type ApiContext } from "./context.js";
-import { isExpectedError, maskError, rootCause } from "./errors.js";
+import { ERROR_CODES, isExpectedError, maskError, rootCause } from "./errors.js";
 import { createDepthLimitRule } from "./limits/depth-limit.rule.js";
+import { checkOperationLimits, checkTokenCount, type OperationLimits } from "./limits/operation-limits.js";
 import { checkQueryCost } from "./limits/query-cost.js";
 
 interface Session {
-  readonly viewer: Principal;
+  viewer: Principal;
   readonly requestId: string;
   readonly log: Logger;
+}
+
+export interface WsConnectionLimits {
+  /** Operations running at once on one socket; the next one gets a TOO_MANY_SUBSCRIPTIONS error. */
+  readonly maxSubscriptionsPerConnection: number;
+  /** Open sockets per user in this process; the next one is closed with WS_TOO_MANY_CONNECTIONS. */
+  readonly maxConnectionsPerUser: number;
+  /** How often a socket's token is verified again (revocation reaches open sockets within this). */
+  readonly reverifyMs: number;
 }
 
 export interface GraphqlWsOptions {
@@ -22,22 +32,49 @@ export interface GraphqlWsOptions {
   readonly platform: Pick<Platform, "tokens" | "videos" | "jobs" | "blobs" | "events">;
   readonly services: Services;
   readonly logger: Logger;
-  readonly limits: { readonly maxDepth: number; readonly maxCost: number };
+  readonly limits: OperationLimits & { readonly maxDepth: number; readonly maxCost: number };
+  readonly connections: WsConnectionLimits;
   readonly requestIdOf: (request: IncomingMessage) => string;
   readonly countOperation: (type: string, outcome: "ok" | "error") => void;
 }
 
-/** Close code for a connection whose token is missing or invalid. graphql-ws clients retry 4403 (a fresh token may help). */
+/**
+ * Close code for a connection whose token is missing, invalid, expired (a timer fires at its `exp`)
+ * or no longer verifies (re-checked every VP_WS_REVERIFY_SECONDS: a revoked session). The reason
+ * says which: `Forbidden: TOKEN_EXPIRED`, `Forbidden: INVALID_TOKEN`, ... graphql-ws clients retry
+ * 4403 (a fresh token may help), and ours reconnect with a refreshed token and resubscribe; 4401
+ * would not do: graphql-ws clients treat it as fatal and never retry.
+ */
 export const WS_FORBIDDEN = 4403;
 
+/** Close code for a user's connection over VP_WS_MAX_CONNECTIONS_PER_USER (graphql-ws clients do not retry it). */
+export const WS_TOO_MANY_CONNECTIONS = 4429;
+
+/** Largest delay setTimeout takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Seconds since the epoch at which a JWT expires, from its (already verified) payload. */
+export function tokenExpiry(authorization: string): number | null {
+  const payload = authorization.replace(/^Bearer\s+/i, "").split(".")[1];
+  if (payload === undefined) return null;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { exp?: unknown }).exp;
+    return typeof exp === "number" && Number.isFinite(exp) ? exp : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * graphql-ws on the given WebSocketServer: the token travels in `connectionParams.authorization`
- * and is checked once, at connection; operations get the same validation (depth), cost limit
- * and error masking as HTTP. Returns the dispose function that closes every client.
+ * graphql-ws on the given WebSocketServer: the token travels in `connectionParams.authorization`,
+ * is checked at connection, again every `reverifyMs`, and the socket closes (4403) at its expiry;
+ * operations get the same limits (tokens, aliases, root mutation fields, directives, introspection,
+ * depth, cost) and error masking as HTTP. Returns the dispose function that closes every client.
  */
 export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions): { dispose(): Promise<void> } {
-  const { schema, platform, services, logger, limits } = options;
+  const { schema, platform, services, logger, limits, connections } = options;
   const sessions = new WeakMap<WebSocket, Session>();
+  const openByUser = new Map<string, number>();
   const rules = [...specifiedRules, createDepthLimitRule(limits.maxDepth)];
 
   const masked = (errors: readonly GraphQLError[], session: Session | undefined, id: string) =>
@@ -64,7 +101,51 @@ export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions):
           ctx.extra.socket.close(WS_FORBIDDEN, `Forbidden: ${auth.authProblem.reason}`);
           return false;
         }
-        sessions.set(ctx.extra.socket, { viewer: auth.viewer, requestId, log });
+        const socket = ctx.extra.socket;
+        const userId = auth.viewer.userId;
+        const open = openByUser.get(userId) ?? 0;
+        if (open >= connections.maxConnectionsPerUser) {
+          log.info({ userId, open }, "refused a WebSocket connection: too many for this user");
+          socket.close(
+            WS_TOO_MANY_CONNECTIONS,
+            `Too many connections: at most ${connections.maxConnectionsPerUser} per user`,
+          );
+          return false;
+        }
+        openByUser.set(userId, open + 1);
+        const session: Session = { viewer: auth.viewer, requestId, log };
+        sessions.set(socket, session);
+
+        const forbid = (reason: string) => {
+          log.info({ reason }, "closing a WebSocket: its token no longer holds");
+          if (socket.readyState === socket.OPEN) socket.close(WS_FORBIDDEN, `Forbidden: ${reason}`);
+        };
+        const token = String(header);
+        const exp = tokenExpiry(token);
+        const expiry =
+          exp === null
+            ? undefined
+            : setTimeout(() => forbid("TOKEN_EXPIRED"), Math.min(MAX_TIMER_MS, Math.max(0, exp * 1000 - Date.now())));
+        let checking = false;
+        const reverify = setInterval(() => {
+          if (checking) return;
+          checking = true;
+          authenticate(platform.tokens, token, log)
+            .then((again) => {
+              if (again.viewer === null) forbid(again.authProblem.reason);
+              else if (again.viewer.userId !== userId) forbid("INVALID_TOKEN");
+              else session.viewer = again.viewer;
+            })
+            .catch((err: unknown) => log.error({ err }, "re-verifying a WebSocket token failed"))
+            .finally(() => void (checking = false));
+        }, connections.reverifyMs);
+        socket.once("close", () => {
+          clearTimeout(expiry);
+          clearInterval(reverify);
+          const left = (openByUser.get(userId) ?? 1) - 1;
+          if (left > 0) openByUser.set(userId, left);
+          else openByUser.delete(userId);
+        });
         return true;
       },
       onSubscribe: async (ctx, id, payload) => {
@@ -75,12 +156,30 @@ export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions):
               extensions: { code: "UNAUTHENTICATED" },
             }),
           ];
+        // This operation is already in ctx.subscriptions.
+        const running = Object.keys(ctx.subscriptions).length;
+        if (running > connections.maxSubscriptionsPerConnection)
+          return [
+            new GraphQLError(
+              `This connection already runs ${running - 1} operations, the maximum. Complete one first, or open another connection.`,
+              {
+                extensions: {
+                  code: ERROR_CODES.TOO_MANY_SUBSCRIPTIONS,
+                  max: connections.maxSubscriptionsPerConnection,
+                },
+              },
+            ),
+          ];
+        const tooLarge = checkTokenCount(payload.query, limits.maxTokens);
+        if (tooLarge !== null) return [tooLarge];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
         } catch (e) {
           return [e instanceof GraphQLError ? e : new GraphQLError("Syntax error")];
         }
+        const limitError = checkOperationLimits(document, payload.operationName, limits);
+        if (limitError !== null) return [limitError];
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors;
         const costError = checkQueryCost(schema, document, payload.operationName, payload.variables, limits.maxCost);
@@ -91,7 +190,6 @@ export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions):
           viewer: session.viewer,
           authProblem: null,
           services,
-          platform,
         };
         return {
           schema,
@@ -117,5 +215,11 @@ export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions):
     },
     wss,
   );
+  // graphql-ws answers a socket error (an oversized frame: ws closes it with 1009 itself) with a
+  // console.error line per socket, which any client could make us print at will: log it instead.
+  wss.on("connection", (socket: WebSocket) => {
+    socket.removeAllListeners("error");
+    socket.on("error", (err: Error) => logger.info({ err: err.message }, "WebSocket closed on a protocol error"));
+  });
   return { dispose: async () => void (await server.dispose()) };
 }

@@ -5,8 +5,8 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
-import type { ApiConfig } from "../config.js";
-import type { Platform } from "@vp/platform";
+import { serviceLimitsOf, type ApiConfig } from "../config.js";
+import { serveMetrics, startMetricsServer, type Platform } from "@vp/platform";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -19,6 +19,7 @@ import { createDepthLimitRule } from "../graphql/limits/depth-limit.rule.js";
 import { startGraphqlWs } from "../graphql/ws-server.js";
 import { createServices, type ExtractionEngine } from "../services/index.js";
 import { cors } from "./cors.js";
+import { graphqlLimitsMiddleware } from "./graphql-limits.js";
 import { createHttpMetrics } from "./metrics.js";
 import { requestIdFrom, requestInfo, requestInfoMiddleware } from "./request-info.js";
 
@@ -43,6 +44,8 @@ export interface ApiServer {
   /** http://localhost:<port> */
   readonly url: string;
   readonly port: number;
+  /** Port of the /metrics + /healthz server (VP_METRICS_PORT), when one runs. */
+  readonly metricsPort: number | null;
   /** Stops accepting, closes WebSocket clients, lets in-flight requests finish, stops Apollo. */
   close(): Promise<void>;
 }
@@ -65,34 +68,61 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const services = createServices({
     platform,
     engine: deps.engine,
-    limits: {
-      maxUploadBytes: config.VP_MAX_UPLOAD_BYTES,
-      maxFrames: config.VP_MAX_FRAMES,
-    },
+    limits: serviceLimitsOf(config),
     logger: logger.child({ component: "services" }),
   });
   const limits = {
     maxDepth: config.VP_GRAPHQL_MAX_DEPTH,
     maxCost: config.VP_GRAPHQL_MAX_COST,
+    maxTokens: config.VP_GRAPHQL_MAX_TOKENS,
+    maxAliases: config.VP_GRAPHQL_MAX_ALIASES,
+    maxRootMutationFields: config.VP_GRAPHQL_MAX_ROOT_MUTATION_FIELDS,
+    maxDirectives: config.VP_GRAPHQL_MAX_DIRECTIVES,
+    introspection: config.VP_GRAPHQL_INTROSPECTION,
   };
 
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = createServer(app);
-  const wss = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  // Node's own limits on slow clients (see README "Security"). requestTimeout covers a whole request,
+  // body included, so it must let a large signed upload PUT finish: it is generous, and the blob
+  // handler's minimum rate cuts slow upload bodies, the body deadline below every other slow body.
+  const httpServer = createServer(
+    {
+      headersTimeout: config.VP_HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeout: Math.max(config.VP_HTTP_REQUEST_TIMEOUT_SECONDS, config.VP_HTTP_HEADERS_TIMEOUT_SECONDS) * 1000,
+      keepAliveTimeout: config.VP_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000,
+      // Node checks the two timeouts above on this period (30 s by default): keep it under them.
+      connectionsCheckingInterval: Math.min(1000, config.VP_HTTP_HEADERS_TIMEOUT_SECONDS * 500),
+    },
+    app,
+  );
+  httpServer.maxRequestsPerSocket = config.VP_HTTP_MAX_REQUESTS_PER_SOCKET;
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path: "/graphql",
+    // Frames over this close the socket with 1009 before they are buffered or parsed.
+    maxPayload: config.VP_WS_MAX_PAYLOAD_BYTES,
+  });
   const ws = startGraphqlWs(wss, {
     schema,
     platform,
     services,
     logger,
     limits,
+    connections: {
+      maxSubscriptionsPerConnection: config.VP_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxConnectionsPerUser: config.VP_WS_MAX_CONNECTIONS_PER_USER,
+      reverifyMs: config.VP_WS_REVERIFY_SECONDS * 1000,
+    },
     requestIdOf: (request) => requestIdFrom(request.headers["x-request-id"]),
     countOperation: (type, outcome) => httpMetrics.countOperation(type, "ws", outcome),
   });
 
   const apollo = new ApolloServer<ApiContext>({
     schema,
-    introspection: true,
+    introspection: limits.introspection,
+    // graphqlLimitsMiddleware counts tokens first, with its own error code; this is the backstop.
+    parseOptions: { maxTokens: limits.maxTokens },
     includeStacktraceInErrorResponses: false,
     // The composition root owns shutdown order (HTTP, then jobs, then storage); Apollo's own
     // signal handler would stop it mid-drain and re-raise the signal.
@@ -124,6 +154,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
 
   let draining = false;
   app.use(requestInfoMiddleware(logger, httpMetrics));
+  app.use(bodyDeadline(config.VP_HTTP_BODY_TIMEOUT_SECONDS * 1000));
   app.use(cors);
   app.use((req, res, next) => {
     if (!req.path.startsWith("/blobs/")) return next();
@@ -135,15 +166,12 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.get("/healthz", (_req, res) => {
     res.status(draining ? 503 : 200).json({ status: draining ? "draining" : "ok" });
   });
-  app.get("/metrics", async (_req, res, next) => {
-    try {
-      const body = await deps.metrics.metrics();
-      res.setHeader("Content-Type", deps.metrics.contentType);
-      res.send(body);
-    } catch (e) {
-      next(e);
-    }
-  });
+  // /metrics is not public: it lives on VP_METRICS_PORT, and here only behind VP_METRICS_TOKEN.
+  const metricsToken = config.VP_METRICS_TOKEN;
+  if (metricsToken !== undefined) {
+    const metrics = serveMetrics(deps.metrics, { token: metricsToken });
+    app.get("/metrics", (req, res) => metrics(req, res));
+  }
   const jwks = deps.jwks;
   if (jwks !== undefined) {
     app.get("/.well-known/jwks.json", (_req, res) => {
@@ -165,11 +193,12 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   app.use(
     "/graphql",
     express.json({ limit: GRAPHQL_BODY_LIMIT }),
+    graphqlLimitsMiddleware(limits),
     expressMiddleware(apollo, {
       context: async ({ res }): Promise<ApiContext> => {
         const { requestId, log } = requestInfo(res);
         const auth = await authenticate(platform.tokens, res.req.headers.authorization, log);
-        return { requestId, logger: log, ...auth, services, platform };
+        return { requestId, logger: log, ...auth, services };
       },
     }),
   );
@@ -209,13 +238,23 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  logger.info({ url, graphql: `${url}/graphql` }, "API listening");
+  const metricsServer =
+    config.VP_METRICS_PORT === undefined
+      ? null
+      : await startMetricsServer(deps.metrics, {
+          port: config.VP_METRICS_PORT,
+          host: config.HOST,
+          token: metricsToken,
+          isHealthy: () => !draining,
+        });
+  logger.info({ url, graphql: `${url}/graphql`, metricsPort: metricsServer?.port ?? null }, "API listening");
   deps.onListening?.(url);
 
   let closing: Promise<void> | null = null;
   return {
     url,
     port,
+    metricsPort: metricsServer?.port ?? null,
     close: () =>
       (closing ??= (async () => {
         draining = true;
@@ -223,8 +262,36 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
         // the drain hook beside it closes the WebSocket clients.
         await apollo.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await metricsServer?.close();
         logger.info("API stopped");
       })()),
+  };
+}
+
+/**
+ * Every request but a blob upload (GraphQL, accounts: bodies of a few KB) must have its body in
+ * within `ms` of its headers; else 408 and the connection is closed. Signed upload PUTs are left
+ * to the blob handler's minimum rate and the server's requestTimeout.
+ */
+function bodyDeadline(ms: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path.startsWith("/blobs/")) return next();
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      requestInfo(res).log.info({ timeoutMs: ms }, "request body too slow: closing the connection");
+      if (!res.headersSent)
+        res
+          .status(408)
+          .set("connection", "close")
+          .json({ error: { code: "REQUEST_TIMEOUT", message: `The request body did not arrive within ${ms} ms.` } });
+      res.once("finish", () => req.socket.destroy());
+      if (res.headersSent && res.writableFinished) req.socket.destroy();
+    }, ms);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    req.once("end", clear);
+    res.once("close", clear);
+    next();
   };
 }
 

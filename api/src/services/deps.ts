@@ -18,10 +18,24 @@ export interface ServiceLimits {
   readonly maxUploadBytes: number;
   /** config.VP_MAX_FRAMES */
   readonly maxFrames: number;
+  /** config.VP_MAX_OUTPUT_PIXELS; absent: no limit. */
+  readonly maxOutputPixels?: number;
+  /** Per-user quotas; absent: none. */
+  readonly quotas?: UserQuotas;
+}
+
+/** Bounded work and storage per user, each refused as QUOTA_EXCEEDED naming the limit. */
+export interface UserQuotas {
+  /** config.VP_MAX_LIVE_JOBS_PER_USER: jobs QUEUED or RUNNING at once. */
+  readonly maxLiveJobs: number;
+  /** config.VP_MAX_JOBS_PER_USER_PER_HOUR: jobs created in any rolling hour. */
+  readonly maxJobsPerHour: number;
+  /** config.VP_MAX_STORED_BYTES_PER_USER: videos' declared sizes plus archives. */
+  readonly maxStoredBytes: number;
 }
 
 export interface ServiceDeps {
-  readonly platform: Pick<Platform, "videos" | "jobs" | "blobs" | "extractionQueue" | "jobEvents">;
+  readonly platform: Pick<Platform, "videos" | "jobs" | "blobs" | "extractionQueue" | "jobEvents" | "events">;
   readonly engine: ExtractionEngine;
   readonly limits: ServiceLimits;
   readonly logger: Logger;

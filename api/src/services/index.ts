@@ -35,6 +35,9 @@ export interface Services {
   readonly listVideos: Bound<typeof queries.listVideos>;
   readonly listJobs: Bound<typeof queries.listJobs>;
   readonly latestJob: Bound<typeof queries.latestJob>;
+  readonly archiveDownloadUrl: Bound<typeof queries.archiveDownloadUrl>;
+  readonly jobUpdates: Bound<typeof queries.jobUpdates>;
+  readonly ownerJobUpdates: Bound<typeof queries.ownerJobUpdates>;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -50,5 +53,8 @@ export function createServices(deps: ServiceDeps): Services {
     listVideos: (ownerId, query) => queries.listVideos(deps, ownerId, query),
     listJobs: (ownerId, query) => queries.listJobs(deps, ownerId, query),
     latestJob: (ownerId, videoId) => queries.latestJob(deps, ownerId, videoId),
+    archiveDownloadUrl: (job, result) => queries.archiveDownloadUrl(deps, job, result),
+    jobUpdates: (ownerId, jobId, logger) => queries.jobUpdates(deps, ownerId, jobId, logger),
+    ownerJobUpdates: (ownerId, logger) => queries.ownerJobUpdates(deps, ownerId, logger),
   };
 }

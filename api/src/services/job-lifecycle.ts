@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { hasTiming, isDomainError, toJobSnapshot, type ExtractionOptions, type Job, type Video } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
+import { jobQuotaProblem } from "./quotas.js";
 import { optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 /**
@@ -45,9 +46,16 @@ export async function createAndQueueJob(
   optionsField: readonly string[],
 ): Promise<{ job: Job | null; userErrors: UserErrorData[] }> {
   if (hasTiming(video.metadata)) {
-    const plan = deps.engine.validatePlan(options, video.metadata, { maxFrames: deps.limits.maxFrames });
+    const { maxFrames, maxOutputPixels } = deps.limits;
+    const plan = deps.engine.validatePlan(options, video.metadata, {
+      maxFrames,
+      ...(maxOutputPixels !== undefined ? { maxOutputPixels } : {}),
+    });
     if (!plan.ok) return { job: null, userErrors: optionProblems(plan.problems, optionsField) };
   }
+  // Before the write: a refused job leaves nothing behind (completeVideoUpload can be called again).
+  const overQuota = await jobQuotaProblem(deps, video.ownerId);
+  if (overQuota) return { job: null, userErrors: [overQuota] };
   let job: Job;
   try {
     job = await deps.platform.jobs.create({

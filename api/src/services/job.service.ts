@@ -3,6 +3,7 @@ import { newId } from "@vp/domain";
 import type { ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
 import { createAndQueueJob, enqueueJob, publishJob, unreadableVideo } from "./job-lifecycle.js";
+import { jobQuotaProblem } from "./quotas.js";
 import { notFound, optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export interface JobResultData {
@@ -73,6 +74,8 @@ export function retryJob(
     retry(),
     { verb: "retried", allowed: "a failed or cancelled" },
     (job) => enqueueJob(deps, job),
+    // A retry runs a job again: it counts against the live-jobs and storage limits like a new one.
+    () => jobQuotaProblem(deps, ownerId),
   );
 }
 
@@ -84,10 +87,13 @@ async function changeStatus(
   change: JobChange,
   words: { readonly verb: string; readonly allowed: string },
   after?: (job: Job) => Promise<void>,
+  guard?: () => Promise<UserErrorData | null>,
 ): Promise<JobResultData> {
   const job = await deps.platform.jobs.findForOwner(ownerId, jobId);
   if (job === null) return { job: null, userErrors: [notFound("job", JOB_ID_FIELD)] };
   if (!allows(change, job)) return { job, userErrors: [illegal(job, words.verb, words.allowed)] };
+  const refused = await guard?.();
+  if (refused) return { job, userErrors: [refused] };
   const outcome = await transition(deps, job, change);
   if ("userError" in outcome) return { job: outcome.current, userErrors: [outcome.userError] };
   await after?.(outcome.job);

@@ -1,4 +1,9 @@
-import type { Job, JobStatus, Page, Video, VideoStatus } from "@vp/domain";
+import type { Job, JobResult, JobStatus, Page, Video, VideoStatus } from "@vp/domain";
+import type { SignedUrl } from "@vp/platform";
+import type { Logger } from "pino";
+import { basenameWithoutExtension } from "./filename.js";
+import { DOWNLOAD_EXPIRES_IN_SECONDS } from "./deps.js";
+import { jobUpdates as jobUpdatesOn, ownerJobUpdates as ownerJobUpdatesOn } from "./job-updates.js";
 import type { ServiceDeps } from "./deps.js";
 
 /** Owner-scoped reads: another owner's id answers null, exactly like an unknown one. */
@@ -31,3 +36,30 @@ export const listJobs = (
 
 export const latestJob = (deps: ServiceDeps, ownerId: string, videoId: string): Promise<Job | null> =>
   deps.platform.jobs.latestForVideo(ownerId, videoId);
+
+/** A signed, short-lived link to a finished job's archive, named after its video. */
+export async function archiveDownloadUrl(
+  deps: ServiceDeps,
+  job: Pick<Job, "ownerId" | "videoId">,
+  result: Pick<JobResult, "archiveKey">,
+): Promise<SignedUrl> {
+  const video = await deps.platform.videos.findForOwner(job.ownerId, job.videoId);
+  return deps.platform.blobs.archives.createDownloadUrl(result.archiveKey, {
+    filename: `${basenameWithoutExtension(video?.filename ?? "video")}-frames.zip`,
+    expiresInSeconds: DOWNLOAD_EXPIRES_IN_SECONDS,
+    contentType: "application/zip",
+  });
+}
+
+/** One of the owner's jobs, live: its current state first, then every newer version; null when not theirs. */
+export const jobUpdates = (deps: ServiceDeps, ownerId: string, jobId: string, logger: Logger) =>
+  jobUpdatesOn(deps.platform.events, {
+    ownerId,
+    jobId,
+    logger,
+    loadCurrent: () => getJob(deps, ownerId, jobId),
+  });
+
+/** Every change to any of the owner's jobs, from now on. */
+export const ownerJobUpdates = (deps: ServiceDeps, ownerId: string, logger: Logger) =>
+  ownerJobUpdatesOn(deps.platform.events, { ownerId, logger });

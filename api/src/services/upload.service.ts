@@ -5,6 +5,7 @@ import { UPLOAD_EXPIRES_IN_SECONDS, type ServiceDeps } from "./deps.js";
 import { parseExtractionInput } from "./extraction-input.js";
 import { blobKeySegment, normalizeVideoContentType, sanitizeFilename } from "./filename.js";
 import { createAndQueueJob, enqueueJob, firstJobId, unreadableVideo } from "./job-lifecycle.js";
+import { storageQuotaProblem } from "./quotas.js";
 import { notFound, optionProblems, userError, type UserErrorData } from "./user-errors.js";
 
 export interface CreateVideoUploadInput {
@@ -61,6 +62,8 @@ export async function createVideoUpload(
   if (!options.ok) userErrors.push(...optionProblems(options.problems, ["input", "extraction"]));
   if (userErrors.length > 0 || filename === null || contentType === null || !options.ok)
     return { video: null, upload: null, userErrors };
+  const overQuota = await storageQuotaProblem(deps, ownerId, input.sizeBytes, ["input", "sizeBytes"]);
+  if (overQuota) return { video: null, upload: null, userErrors: [overQuota] };
 
   const id = newId();
   const video = await deps.platform.videos.create({

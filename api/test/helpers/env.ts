@@ -10,7 +10,7 @@ import { execute, parse, subscribe, type ExecutionResult, type GraphQLSchema } f
 import { pino } from "pino";
 import { buildApiSchema } from "../../src/graphql/build-schema.js";
 import type { ApiContext } from "../../src/graphql/context.js";
-import { createServices, type ExtractionEngine, type Services } from "../../src/services/index.js";
+import { createServices, type ExtractionEngine, type Services, type UserQuotas } from "../../src/services/index.js";
 
 const run = promisify(execFile);
 
@@ -64,6 +64,8 @@ export async function createTestEnv(
     engine?: ExtractionEngine;
     maxUploadBytes?: number;
     maxFrames?: number;
+    maxOutputPixels?: number;
+    quotas?: UserQuotas;
   } = {},
 ): Promise<TestEnv> {
   const dir = await mkdtemp(join(tmpdir(), "vp-api-test-"));
@@ -85,6 +87,8 @@ export async function createTestEnv(
     limits: {
       maxUploadBytes: options.maxUploadBytes ?? 10_000_000,
       maxFrames: options.maxFrames ?? 1000,
+      ...(options.maxOutputPixels !== undefined ? { maxOutputPixels: options.maxOutputPixels } : {}),
+      ...(options.quotas ? { quotas: options.quotas } : {}),
     },
     logger: silentLogger,
   });
@@ -100,7 +104,6 @@ export async function createTestEnv(
           }
         : null,
     services,
-    platform: api,
   });
   return {
     dir,

@@ -43,6 +43,7 @@ export type DeleteVideoInput = {
 
 /** Why an extraction failed. */
 export type ExtractionErrorCode =
+  | 'ARCHIVE_TOO_LARGE'
   | 'CANCELLED'
   | 'INPUT_CORRUPT'
   | 'INPUT_EMPTY'
@@ -51,6 +52,8 @@ export type ExtractionErrorCode =
   | 'INVALID_OPTIONS'
   | 'NO_VIDEO_STREAM'
   | 'OUT_OF_DISK'
+  | 'SOURCE_TOO_LARGE'
+  | 'STALLED'
   | 'TIMEOUT'
   | 'UNSAFE_INPUT'
   | 'UNSUPPORTED_CODEC'
@@ -151,6 +154,7 @@ export type UserErrorCode =
   | 'ILLEGAL_TRANSITION'
   | 'NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
+  | 'QUOTA_EXCEEDED'
   | 'SIZE_MISMATCH'
   | 'STALE_UPDATE'
   | 'UNREADABLE_VIDEO'

@@ -9,7 +9,7 @@ export {
   type UploadedVideo,
   type WaitOptions,
 } from "./client.js";
-export { createAccountsApi, type AccountsApi, type AuthTokens } from "./accounts.js";
+export { createAccountsApi, type AccountsApi, type AuthTokens, type SignUpAccepted } from "./accounts.js";
 export {
   ClientError,
   GraphQLRequestError,

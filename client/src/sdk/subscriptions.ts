@@ -4,8 +4,18 @@ import WebSocket from "ws";
 import { GraphQLRequestError, NetworkError, type GraphQLErrorEntry } from "./errors.js";
 import { documentText, operationName } from "./http.js";
 
-/** The server closes a socket whose token is missing or invalid with this code. */
+/**
+ * The server closes a socket with this code when its token is missing or invalid, when the token
+ * expires (reason `Forbidden: TOKEN_EXPIRED`, at its `exp`) and when it no longer verifies (a
+ * revoked session, re-checked every VP_WS_REVERIFY_SECONDS). The transport then reconnects with a
+ * token read again from getToken (refreshed when it expired) and graphql-ws resubscribes every
+ * running subscription; the server answers each (re)subscription with the job's current state
+ * first, so a follower misses nothing.
+ */
 export const WS_FORBIDDEN = 4403;
+
+/** The server closes a user's connection over its per-user limit with this code (not retried). */
+export const WS_TOO_MANY_CONNECTIONS = 4429;
 
 export interface SubscriptionOptions {
   /** ws:// or wss:// URL of /graphql. */
@@ -35,6 +45,8 @@ export function subscriptionError(url: string, e: unknown): Error {
   if (isCloseEvent(e)) {
     if (e.code === WS_FORBIDDEN)
       return new GraphQLRequestError([{ message: e.reason || "Forbidden", extensions: { code: "UNAUTHENTICATED" } }]);
+    if (e.code === WS_TOO_MANY_CONNECTIONS)
+      return new NetworkError(`subscription socket to ${url} refused: ${e.reason || "too many connections"}`);
     return new NetworkError(`subscription socket to ${url} closed (${e.code}${e.reason ? ` ${e.reason}` : ""})`);
   }
   const cause = (e as { code?: string; message?: string }) ?? {};
@@ -59,6 +71,9 @@ export function createSubscriptionTransport(options: SubscriptionOptions): Subsc
       retryAttempts: options.retryAttempts ?? 5,
       retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(250 * 2 ** retries, 4000))),
       shouldRetry: (e) => {
+        // An expired or revoked token: one more try with a token read again (a refreshed one when
+        // it expired); the count resets once a connection is acknowledged, so a long-lived
+        // subscription survives every expiry of its tokens.
         if (isCloseEvent(e) && e.code === WS_FORBIDDEN) return options.canRefreshToken && forbiddenRetries++ < 1;
         return true;
       },

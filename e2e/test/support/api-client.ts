@@ -61,7 +61,7 @@ export class ApiClient {
     try {
       const calls = {
         signup: async () => ({
-          status: 201,
+          status: 202,
           body: await accounts.signup({ email: body.email!, password: body.password! }),
         }),
         login: async () => ({

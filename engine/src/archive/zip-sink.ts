@@ -1,10 +1,22 @@
 import type { Writable } from "node:stream";
 import { ZipArchive } from "archiver";
+import { ExtractionError } from "../types.js";
 
 /** Fixed entry date: a retried job produces byte-identical archives. */
 export const ENTRY_DATE = new Date("2000-01-01T00:00:00Z");
 /** Bytes handed to the archive but not yet taken by the output; beyond this, `add` waits. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Bytes an entry adds besides its data, at most: local header, data descriptor and central
+ * directory record, each with its name and room for ZIP64 extra fields.
+ */
+export const entryOverheadBytes = (name: string): number => 30 + 24 + 46 + 2 * Buffer.byteLength(name) + 2 * 32;
+/** The end of central directory record, with the ZIP64 one and its locator. */
+export const END_RECORD_BYTES = 22 + 56 + 20;
+
+const sizeOf = (n: number): string =>
+  n >= 1024 ** 3 ? `${+(n / 1024 ** 3).toFixed(2)} GiB` : `${+(n / 1024 ** 2).toFixed(1)} MiB`;
 
 /**
  * A stored (not deflated) ZIP streamed into `output`. `add` resolves once the output has taken
@@ -15,6 +27,9 @@ export class ZipSink {
   private readonly archive = new ZipArchive({ store: true });
   private appended = 0;
   private emitted = 0;
+  /** What the archive will weigh if it ends now: an upper bound of its final size. */
+  private projected = END_RECORD_BYTES;
+  private entries = 0;
   private failure: Error | null = null;
   private wakeAll: (() => void)[] = [];
   private readonly outputDone: Promise<void>;
@@ -22,6 +37,8 @@ export class ZipSink {
   constructor(
     private readonly output: Writable,
     signal?: AbortSignal,
+    /** The archive may never grow past this (its final size, directory included); `add` refuses before. */
+    private readonly maxBytes?: number,
   ) {
     signal?.addEventListener(
       "abort",
@@ -67,8 +84,18 @@ export class ZipSink {
     });
   }
 
+  /** Refuses with ARCHIVE_TOO_LARGE, appending nothing, when the entry would take the archive past `maxBytes`. */
   async add(name: string, data: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
+    const projected = this.projected + data.length + entryOverheadBytes(name);
+    if (this.maxBytes !== undefined && projected > this.maxBytes)
+      throw new ExtractionError(
+        "ARCHIVE_TOO_LARGE",
+        `The archive would be larger than the limit of ${this.maxBytes} bytes (${sizeOf(this.maxBytes)}) per job after ${this.entries} file${this.entries === 1 ? "" : "s"}; ask for fewer frames, a smaller width or height, or JPEG or WEBP instead of PNG.`,
+        false,
+      );
+    this.projected = projected;
+    this.entries++;
     // A stored entry adds its bytes plus a small header; the header is ignored for the bound.
     this.appended += data.length;
     this.archive.append(data, { name, date: ENTRY_DATE, store: true });

@@ -1,4 +1,5 @@
 import { stat } from "node:fs/promises";
+import { z } from "zod";
 import path from "node:path";
 import { resolveFfmpeg } from "./resolve-ffmpeg.js";
 import { runCollect } from "./runner.js";
@@ -10,6 +11,8 @@ export interface ProbeOptions {
   readonly signal?: AbortSignal;
   /** @default 60 */
   readonly timeoutSeconds?: number;
+  /** Largest width x height accepted: a larger video is refused (SOURCE_TOO_LARGE) before anything decodes it. @default no limit */
+  readonly maxSourcePixels?: number;
 }
 
 /** Seconds of packets read to estimate the keyframe interval and detect variable frame rate. */
@@ -38,9 +41,68 @@ export function buildProbeArgs(inputPath: string): string[] {
 /** An absolute `file:` URL: a name starting with "-" or containing "http:" is never read as an option or protocol. */
 export const toFileUrl = (p: string): string => `file:${path.resolve(p)}`;
 
+/**
+ * ffprobe arguments that read the video streams' sizes without decoding a frame (`-skip_frame all`:
+ * the sizes come from the container and the codec's headers). The full probe decodes a first frame
+ * (ffprobe's stream analysis): 660 MB for one 16000x16000 H.264 frame, against 55 MB here.
+ */
+export function buildHeaderProbeArgs(inputPath: string): string[] {
+  return [
+    "-v",
+    "error",
+    "-hide_banner",
+    "-protocol_whitelist",
+    "file",
+    "-skip_frame",
+    "all",
+    "-select_streams",
+    "v",
+    "-print_format",
+    "json",
+    "-show_entries",
+    "stream=width,height:stream_disposition=attached_pic",
+    toFileUrl(inputPath),
+  ];
+}
+
+const headerSchema = z.object({
+  streams: z
+    .array(
+      z.object({
+        width: z.number().optional(),
+        height: z.number().optional(),
+        disposition: z.object({ attached_pic: z.number().optional() }).partial().optional(),
+      }),
+    )
+    .default([]),
+});
+
+/** The largest video picture the headers declare (cover art aside), or null when they declare none. */
+export function largestDeclaredPicture(raw: unknown): { width: number; height: number } | null {
+  const parsed = headerSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  let best: { width: number; height: number } | null = null;
+  for (const st of parsed.data.streams) {
+    if (st.disposition?.attached_pic || !st.width || !st.height) continue;
+    if (!best || st.width * st.height > best.width * best.height) best = { width: st.width, height: st.height };
+  }
+  return best;
+}
+
 export async function probe(inputPath: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
   await checkFile(inputPath);
   const { ffprobePath } = await resolveFfmpeg();
+  if (opts.maxSourcePixels !== undefined) {
+    // Headers first: a picture over the limit is refused before anything decodes one of its frames.
+    const header = await runCollect({
+      command: ffprobePath,
+      args: buildHeaderProbeArgs(inputPath),
+      timeoutSeconds: opts.timeoutSeconds ?? 60,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }).catch(() => null); // the full probe below classifies an unreadable file
+    const declared = header ? largestDeclaredPicture(safeJson(header.stdout)) : null;
+    if (declared) checkSourcePixels(declared, opts.maxSourcePixels);
+  }
   const { stdout } = await runCollect({
     command: ffprobePath,
     args: buildProbeArgs(inputPath),
@@ -53,7 +115,32 @@ export async function probe(inputPath: string, opts: ProbeOptions = {}): Promise
   } catch {
     throw new ExtractionError("INPUT_CORRUPT", "The video's metadata could not be read.", false, stdout.slice(0, 2000));
   }
-  return normalizeProbe(json);
+  const probed = normalizeProbe(json);
+  checkSourcePixels(probed, opts.maxSourcePixels);
+  return probed;
+}
+
+/**
+ * Refuses a source whose picture is larger than `max` pixels: decoding one frame of it costs
+ * width x height x 1.5 bytes per reference frame, whatever the file's size (a 790 KB 16000x16000
+ * video made one ffmpeg use 1.8 GB). Judged on the probe, which reads headers and packets only.
+ */
+export function checkSourcePixels(p: Pick<ProbeResult, "width" | "height">, max: number | undefined): void {
+  if (max === undefined || p.width * p.height <= max) return;
+  const mp = (n: number): string => `${(n / 1e6).toFixed(1)} MP`;
+  throw new ExtractionError(
+    "SOURCE_TOO_LARGE",
+    `The video is too large: ${p.width}x${p.height} (${mp(p.width * p.height)}) is more than the ${max} pixels (${mp(max)}) per frame this service accepts.`,
+    false,
+  );
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Refuses before any ffmpeg runs: missing, not a regular file, empty, or a playlist/script. */

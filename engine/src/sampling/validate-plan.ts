@@ -1,4 +1,5 @@
-import type { ExtractionOptions, FieldProblem } from "@vp/domain";
+import type { ExtractionLimits, ExtractionOptions, FieldProblem } from "@vp/domain";
+import { outputSize } from "../ffmpeg/args.js";
 import type { PlanValidation, ProbeResult } from "../types.js";
 import { frameCap, rangeOf, round6, targetCount, targetsOf } from "./targets.js";
 
@@ -8,11 +9,7 @@ const DURATION_SLACK = 0.05;
 const s = (n: number): string => `${round6(n)} s`;
 
 /** Checks a request against the probed video; every problem at once, each with its field. */
-export function validatePlan(
-  o: ExtractionOptions,
-  p: ProbeResult,
-  limits: { readonly maxFrames: number },
-): PlanValidation {
+export function validatePlan(o: ExtractionOptions, p: ProbeResult, limits: ExtractionLimits): PlanValidation {
   const problems: FieldProblem[] = [];
   const add = (field: readonly string[], message: string): void => void problems.push({ field, message });
   const D = p.durationSeconds;
@@ -24,6 +21,8 @@ export function validatePlan(
     add(["startSeconds"], `${s(o.startSeconds)} is at or beyond the end of the video (${s(D)})`);
   if (o.endSeconds !== undefined && o.endSeconds > D + DURATION_SLACK)
     add(["endSeconds"], `${s(o.endSeconds)} is beyond the end of the video (${s(D)})`);
+  const pixels = outputPixelsProblem(o, p, limits.maxOutputPixels);
+  if (pixels) problems.push(pixels);
   const { start, end } = rangeOf(o, p);
   if (end <= start && !problems.some((x) => x.field[0] === "startSeconds"))
     add(["endSeconds"], `the range ${s(start)} to ${s(end)} is empty`);
@@ -67,4 +66,44 @@ export function validatePlan(
       break;
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true };
+}
+
+const megapixels = (n: number): string => `${(n / 1e6).toFixed(1)} MP`;
+
+/**
+ * One output frame may hold at most `max` pixels (memory per frame, encoding time, archive size).
+ * The size is the one the engine would produce from this source (outputSize), so a request that
+ * fits without upscaling is judged by its real result. On `width` (or `height`) as the user sees it.
+ */
+export function outputPixelsProblem(
+  o: Pick<ExtractionOptions, "width" | "height" | "fit" | "allowUpscale">,
+  p: Pick<ProbeResult, "width" | "height">,
+  max: number | undefined,
+): FieldProblem | null {
+  if (max === undefined) return null;
+  const size = outputSize(p.width, p.height, o);
+  const n = size.width * size.height;
+  if (n <= max) return null;
+  const limit = `the limit of ${max} pixels per frame (${megapixels(max)})`;
+  const field = o.width === undefined && o.height !== undefined ? ["height"] : ["width"];
+  if (o.width === undefined && o.height === undefined) {
+    // The largest width (and height) that fits, counting the engine's own rounding.
+    const fits = (dim: "width" | "height"): number => {
+      let v = Math.floor(p[dim] * Math.sqrt(max / n));
+      while (v > 2) {
+        const s = outputSize(p.width, p.height, { ...o, [dim]: v });
+        if (s.width * s.height <= max) break;
+        v--;
+      }
+      return v;
+    };
+    return {
+      field,
+      message: `frames at the video's own size, ${size.width}x${size.height} (${megapixels(n)}), are more than ${limit}; ask for a width of at most ${fits("width")} or a height of at most ${fits("height")}`,
+    };
+  }
+  return {
+    field,
+    message: `frames of ${size.width}x${size.height} (${megapixels(n)}) are more than ${limit}; ask for a smaller width or height`,
+  };
 }

@@ -27,6 +27,8 @@ export interface NotifyFunctionProps {
 export class NotifyFunction extends Construct {
   readonly function: WorkspaceFunction;
   readonly emailIdentity: ses.EmailIdentity;
+  /** The sender address (VP_MAIL_FROM) the verified identity allows. */
+  readonly mailFrom: string;
 
   constructor(scope: Construct, id: string, props: NotifyFunctionProps) {
     super(scope, id);
@@ -34,13 +36,14 @@ export class NotifyFunction extends Construct {
     this.emailIdentity = new ses.EmailIdentity(this, "Sender", {
       identity: isAddress ? ses.Identity.email(props.mailFrom) : ses.Identity.domain(props.mailFrom),
     });
+    this.mailFrom = isAddress ? props.mailFrom : `no-reply@${props.mailFrom}`;
     this.function = new WorkspaceFunction(this, "Handler", {
       entry: "notify-lambda/src/lambda.ts",
       functionName: props.naming.name("notify"),
       timeout: Duration.seconds(30),
       environment: {
         VP_PUBLIC_URL: props.publicUrl,
-        VP_MAIL_FROM: isAddress ? props.mailFrom : `no-reply@${props.mailFrom}`,
+        VP_MAIL_FROM: this.mailFrom,
         VP_COGNITO_USER_POOL_ID: props.identity.userPool.userPoolId,
         VP_COGNITO_CLIENT_ID: props.identity.client.userPoolClientId,
       },

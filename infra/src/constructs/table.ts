@@ -50,12 +50,24 @@ export class RecordsTable extends Construct {
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
       deletionProtection: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // Items that expire on their own (signed-out sessions: platform/src/aws/dynamo-session-revocations.ts).
+      timeToLiveAttribute: "expiresAt",
       globalSecondaryIndexes: INDEXES.map((indexName) => ({
         indexName,
         partitionKey: { name: `${indexName}pk`, type: dynamodb.AttributeType.STRING },
         sortKey: { name: `${indexName}sk`, type: dynamodb.AttributeType.STRING },
         projectionType: dynamodb.ProjectionType.ALL,
       })),
+    });
+  }
+
+  /** The accounts Lambda: record and read signed-out sessions (`pk SESSION#...`) and nothing else. */
+  grantSessionRevocations(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
+      resourceArns: [this.table.tableArn],
+      conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["SESSION#*"] } },
     });
   }
 

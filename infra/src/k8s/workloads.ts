@@ -19,7 +19,7 @@ export interface WorkloadSpec {
   readonly workerConcurrency: number;
   /** @default 4000 */
   readonly apiPort?: number;
-  /** @default 9100 */
+  /** Port of /metrics and /healthz beside each pod's main port (api and worker). @default 9100 */
   readonly workerMetricsPort?: number;
   /**
    * Seconds a stopping worker may spend finishing its job before handing it back.
@@ -118,9 +118,14 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
               name: "api",
               image: spec.apiImage,
               command: [...ROLE_COMMANDS.api],
-              ports: [{ name: "http", containerPort: apiPort }],
+              // /metrics is not served on the public port: Prometheus scrapes the metrics port.
+              ports: [
+                { name: "http", containerPort: apiPort },
+                { name: "metrics", containerPort: metricsPort },
+              ],
               env: [
                 { name: "PORT", value: String(apiPort) },
+                { name: "VP_METRICS_PORT", value: String(metricsPort) },
                 { name: "VP_SHUTDOWN_GRACE_SECONDS", value: "20" },
               ],
               envFrom,
@@ -146,7 +151,14 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
     apiVersion: "v1",
     kind: "Service",
     metadata: meta("api"),
-    spec: { type: "ClusterIP", selector: selector("api"), ports: [{ name: "http", port: 80, targetPort: "http" }] },
+    spec: {
+      type: "ClusterIP",
+      selector: selector("api"),
+      ports: [
+        { name: "http", port: 80, targetPort: "http" },
+        { name: "metrics", port: metricsPort, targetPort: "metrics" },
+      ],
+    },
   };
   // Pods join the CDK-owned ALB target group (API Gateway VPC link + CloudFront point at that ALB).
   const targetGroupBinding: K8sObject = {
@@ -293,7 +305,7 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
     workerScaler,
     // One worker at a time may be evicted (it hands its job back); minAvailable would block drains at 1 pod.
     pdb("worker", { maxUnavailable: 1 }),
-    serviceMonitor("api", "http"),
+    serviceMonitor("api", "metrics"),
     serviceMonitor("worker", "metrics"),
   ];
 }

@@ -1,6 +1,7 @@
 import { type CfnElement, CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import type * as ecr from "aws-cdk-lib/aws-ecr";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { ApiLoadBalancer } from "../constructs/api-load-balancer.js";
 import { PlatformCluster } from "../constructs/cluster.js";
@@ -81,8 +82,11 @@ export class ServiceStack extends Stack {
         VP_BACKEND: "aws",
         VP_COGNITO_USER_POOL_ID: this.identity.userPool.userPoolId,
         VP_COGNITO_CLIENT_ID: this.identity.client.userPoolClientId,
+        // Signed-out sessions (logout) are items of the records table, read by the API pods.
+        VP_DYNAMODB_TABLE: this.records.table.tableName,
       },
     });
+    this.records.grantSessionRevocations(this.accounts.fn);
 
     this.loadBalancer = new ApiLoadBalancer(this, "ApiLoadBalancer", { naming, vpc, accessLogs: logs.bucket });
     this.edge = new Edge(this, "Edge", {
@@ -99,6 +103,16 @@ export class ServiceStack extends Stack {
       mailFrom: settings.mailFrom,
       publicUrl: this.edge.url,
     });
+    // Sign-up of a taken address mails its owner (Cognito cannot), from the notifier's sender.
+    this.accounts.fn.addEnvironment("VP_MAIL_FROM", this.notify.mailFrom);
+    this.accounts.fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["ses:SendEmail"],
+        resources: [
+          `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${this.notify.emailIdentity.emailIdentityName}`,
+        ],
+      }),
+    );
 
     this.secrets = new RuntimeSecrets(this, "Secrets", { naming, redisUrl: this.cache.url });
 

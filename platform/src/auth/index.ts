@@ -1,2 +1,3 @@
 export * from "./bearer.js";
 export * from "./jwks-token-verifier.js";
+export * from "./cached-session-revocations.js";

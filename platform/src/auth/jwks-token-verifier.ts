@@ -9,6 +9,7 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import type { AccessTokenVerifier, Principal } from "../ports/identity.js";
+import type { SessionRevocations } from "../ports/session-revocations.js";
 
 export interface JwksTokenVerifierOptions {
   /** Expected `iss`: our public URL for local accounts, `https://cognito-idp.<region>.amazonaws.com/<poolId>` for Cognito. */
@@ -36,6 +37,22 @@ export interface JwksTokenVerifierOptions {
   readonly jwksCooldownSeconds?: number;
   /** Milliseconds since the epoch; lets tests look at a token from the future. @default Date.now */
   readonly clock?: () => number;
+  /**
+   * Signed-out sessions: a token whose session is revoked is refused as INVALID_TOKEN. Pass a
+   * cached store (cachedSessionRevocations) so each request does not read it. @default none
+   */
+  readonly revocations?: SessionRevocations;
+}
+
+/**
+ * The session a token belongs to: `sid` (local accounts: the refresh-token family), `origin_jti`
+ * (Cognito: the refresh token it was minted from, stable across refreshes), else the token's own
+ * `jti` (cognito-local, which sets neither: only that token can then be revoked).
+ */
+export function sessionIdOf(payload: JWTPayload): string | undefined {
+  for (const claim of [payload.sid, payload.origin_jti, payload.jti])
+    if (typeof claim === "string" && claim.length > 0 && claim.length <= 256) return claim;
+  return undefined;
 }
 
 /** Asymmetric algorithms only: a symmetric or `none` token can never be forged into validity. */
@@ -73,9 +90,21 @@ export function createJwksTokenVerifier(options: JwksTokenVerifierOptions): Acce
       const sub = payload.sub;
       if (typeof sub !== "string" || sub.length === 0)
         throw new DomainError("INVALID_TOKEN", "The token names no subject.");
+      const sessionId = sessionIdOf(payload);
+      if (options.revocations !== undefined && sessionId !== undefined) {
+        let revoked: boolean;
+        try {
+          revoked = await options.revocations.isRevoked(sessionId);
+        } catch (cause) {
+          // Fail closed: a session we cannot check is not let through.
+          throw Object.assign(new DomainError("INTERNAL", "The session could not be checked; try again."), { cause });
+        }
+        if (revoked) throw new DomainError("INVALID_TOKEN", "The session has been signed out; sign in again.");
+      }
       return {
         userId: sub,
         email: typeof payload.email === "string" ? payload.email : null,
+        ...(sessionId !== undefined ? { sessionId } : {}),
       };
     },
   };

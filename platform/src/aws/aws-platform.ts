@@ -7,7 +7,9 @@ import type { Platform } from "../platform.js";
 import type { JobQueue } from "../ports/job-queue.js";
 import { createAwsClients, type AwsClients } from "./clients.js";
 import { CognitoIdentityProvider, cognitoIssuer, createCognitoTokenVerifier } from "./cognito-identity-provider.js";
+import { cachedSessionRevocations } from "../auth/cached-session-revocations.js";
 import { DynamoJobRepository } from "./dynamo-job-repository.js";
+import { DynamoSessionRevocations } from "./dynamo-session-revocations.js";
 import { DynamoVideoRepository } from "./dynamo-video-repository.js";
 import { createApiEventQueue, createExtractionQueue, createNotificationQueue } from "./queues.js";
 import { RedisEventBus } from "./redis-event-bus.js";
@@ -109,6 +111,9 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
   }
 
   const issuer = config.VP_COGNITO_ISSUER?.replace(/\/$/, "") ?? cognitoIssuer(region, need("VP_COGNITO_USER_POOL_ID"));
+  // Signed-out sessions, items of the records table; the accounts Lambda writes them too.
+  const revocations = cachedSessionRevocations(new DynamoSessionRevocations({ doc: clients.documents, tableName }));
+  const mailer = new SesMailer({ ses: clients.ses, from: config.VP_MAIL_FROM });
   return {
     videos: new DynamoVideoRepository({ doc: clients.documents, tableName }),
     jobs: new DynamoJobRepository({ doc: clients.documents, tableName }),
@@ -129,9 +134,11 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
       userPoolId: need("VP_COGNITO_USER_POOL_ID"),
       clientId: need("VP_COGNITO_CLIENT_ID"),
       autoConfirm: !config.VP_REQUIRE_EMAIL_CONFIRMATION,
+      mailer,
+      sessions: { revocations, issuer },
     }),
-    tokens: createCognitoTokenVerifier({ issuer, clientId: need("VP_COGNITO_CLIENT_ID") }),
-    mailer: new SesMailer({ ses: clients.ses, from: config.VP_MAIL_FROM }),
+    tokens: createCognitoTokenVerifier({ issuer, clientId: need("VP_COGNITO_CLIENT_ID"), revocations }),
+    mailer,
     clients,
     async close() {
       await messaging.close?.();

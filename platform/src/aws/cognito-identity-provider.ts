@@ -3,14 +3,19 @@ import {
   ConfirmSignUpCommand,
   InitiateAuthCommand,
   ListUsersCommand,
+  RevokeTokenCommand,
   SignUpCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DomainError, type ErrorCode } from "@vp/domain";
 import { createJwksTokenVerifier } from "../auth/jwks-token-verifier.js";
+import { accountExistsMail } from "../local/identity/confirmation-mail.js";
 import { assertAcceptablePassword, assertValidEmail, normalizeEmail } from "../shared/credentials-policy.js";
 import type { AccessTokenVerifier, AuthTokens, IdentityProvider, UserRecord } from "../ports/identity.js";
+import type { Mailer } from "../ports/mailer.js";
+import type { SessionRevocations } from "../ports/session-revocations.js";
+import { decodeJwt } from "jose";
 
 export interface CognitoIdentityProviderOptions {
   readonly cognito: () => CognitoIdentityProviderClient;
@@ -22,6 +27,23 @@ export interface CognitoIdentityProviderOptions {
    * letting Cognito mail a code. Needs cognito-idp:AdminConfirmSignUp.
    */
   readonly autoConfirm: boolean;
+  /**
+   * Mails "you already have an account" when someone signs up with a taken address: Cognito's
+   * own mail path cannot (its CustomMessage trigger runs only for mails Cognito sends, and a
+   * refused SignUp sends none). Without it, nobody is told.
+   */
+  readonly mailer?: Mailer;
+  /**
+   * Signed-out sessions, with the pool's issuer to read its tokens: signOut records the
+   * session's `origin_jti` (or the token's `jti`) there, for verifiers to refuse.
+   */
+  readonly sessions?: {
+    readonly revocations: SessionRevocations;
+    /** `iss` of the pool's tokens (cognitoIssuer, or cognito-local's origin + pool id). */
+    readonly issuer: string;
+    /** How long a revocation is kept: the refresh-token validity of the app client. @default 30 days */
+    readonly lifetimeSeconds?: number;
+  };
 }
 
 const errorName = (e: unknown): string => (e as { name?: unknown } | null)?.name as string;
@@ -56,14 +78,25 @@ const say = (code: ErrorCode): string => MESSAGES[code] ?? code;
  * the same inputs with the same codes (the pool's own policy should be no stricter).
  */
 export class CognitoIdentityProvider implements IdentityProvider {
-  constructor(private readonly options: CognitoIdentityProviderOptions) {}
+  /** The pool's tokens checked by signature, issuer and client only (no revocation check). */
+  private readonly sessionVerifier: AccessTokenVerifier | null;
+
+  constructor(private readonly options: CognitoIdentityProviderOptions) {
+    this.sessionVerifier = options.sessions
+      ? createCognitoTokenVerifier({ issuer: options.sessions.issuer, clientId: options.clientId })
+      : null;
+  }
+
+  get requiresEmailConfirmation(): boolean {
+    return !this.options.autoConfirm;
+  }
 
   async signUp(input: {
     readonly email: string;
     readonly password: string;
   }): Promise<{ readonly userId: string; readonly confirmed: boolean }> {
     const email = assertValidEmail(input.email);
-    assertAcceptablePassword(input.password, email);
+    await assertAcceptablePassword(input.password, email);
     const { cognito, clientId, userPoolId, autoConfirm } = this.options;
     try {
       const res = await cognito().send(
@@ -81,6 +114,12 @@ export class CognitoIdentityProvider implements IdentityProvider {
       await cognito().send(new AdminConfirmSignUpCommand({ UserPoolId: userPoolId, Username: email }));
       return { userId, confirmed: true };
     } catch (e) {
+      if (errorName(e) === "UsernameExistsException" && this.options.mailer) {
+        // Tell the owner, not the caller. Cognito does not say whether the account is confirmed
+        // without an admin call, so the mail covers both.
+        // A failed mail must not turn into a different answer for taken addresses only.
+        await this.options.mailer.send(accountExistsMail(email, { confirmed: true })).catch(() => undefined);
+      }
       throw mapError(e, { UsernameExistsException: "ALREADY_EXISTS", InvalidPasswordException: "WEAK_PASSWORD" }, say);
     }
   }
@@ -95,17 +134,17 @@ export class CognitoIdentityProvider implements IdentityProvider {
         }),
       );
     } catch (e) {
-      // Confirming twice is not an error worth showing.
-      if (errorName(e) === "NotAuthorizedException" && /CONFIRMED/.test((e as Error).message)) return;
+      // An unknown address, an account already confirmed (NotAuthorizedException) and a wrong,
+      // expired or over-tried code all answer alike: nothing to learn about who has an account.
       throw mapError(
         e,
         {
           CodeMismatchException: "CODE_MISMATCH",
           ExpiredCodeException: "CODE_MISMATCH",
-          // An address that never signed up answers like a wrong code: nothing to learn from it.
           UserNotFoundException: "CODE_MISMATCH",
           NotAuthorizedException: "CODE_MISMATCH",
           InvalidParameterException: "CODE_MISMATCH",
+          LimitExceededException: "CODE_MISMATCH",
         },
         say,
       );
@@ -173,6 +212,52 @@ export class CognitoIdentityProvider implements IdentityProvider {
     }
   }
 
+  /**
+   * RevokeToken ends the refresh token (Cognito then refuses it and, on its own APIs, the access
+   * tokens it minted; cognito-local supports RevokeToken, not GlobalSignOut, which would end every
+   * device's session anyway). Our verifiers only see JWTs, so the session id also goes to the
+   * revocation store: `origin_jti` (real Cognito: shared by every access token of one refresh
+   * token), learned from the bearer token or, given only the refresh token, from one refresh.
+   */
+  async signOut(input: {
+    readonly refreshToken?: string | undefined;
+    readonly accessToken?: string | undefined;
+  }): Promise<void> {
+    const { refreshToken, accessToken } = input;
+    const sessionIds = new Map<string, number>();
+    const lifetimeMs = (this.options.sessions?.lifetimeSeconds ?? 30 * 24 * 3600) * 1000;
+    const now = Date.now();
+    if (this.sessionVerifier !== null && typeof accessToken === "string" && accessToken.length > 0) {
+      const principal = await this.sessionVerifier.verify(accessToken).catch(() => null);
+      if (principal?.sessionId !== undefined) {
+        const claims = decodeJwt(accessToken);
+        // origin_jti lives as long as its refresh token; a bare jti only as long as its token.
+        const until = claims.origin_jti === principal.sessionId ? now + lifetimeMs : ((claims.exp ?? 0) + 60) * 1000;
+        sessionIds.set(principal.sessionId, Math.max(until, now + 60_000));
+      }
+    }
+    const usableRefresh = typeof refreshToken === "string" && refreshToken.length > 0 && refreshToken.length <= 16_384;
+    if (this.sessionVerifier !== null && usableRefresh && sessionIds.size === 0) {
+      const minted = await this.refresh(refreshToken).catch(() => null);
+      const origin = minted ? decodeJwt(minted.accessToken).origin_jti : undefined;
+      if (typeof origin === "string" && origin.length > 0) sessionIds.set(origin, now + lifetimeMs);
+    }
+    if (usableRefresh) {
+      try {
+        await this.options
+          .cognito()
+          .send(new RevokeTokenCommand({ ClientId: this.options.clientId, Token: refreshToken }));
+      } catch (e) {
+        // Unknown, already revoked or malformed: nothing left to end.
+        const name = errorName(e);
+        if (!["NotAuthorizedException", "InvalidParameterException", "UnsupportedTokenTypeException"].includes(name))
+          throw mapError(e, {}, say);
+      }
+    }
+    for (const [sessionId, until] of sessionIds)
+      await this.options.sessions?.revocations.revoke(sessionId, new Date(until));
+  }
+
   async getUser(userId: string): Promise<UserRecord | null> {
     // The id is the token's `sub`; it goes into a filter expression, so only id characters pass.
     if (!/^[\w-]{1,128}$/.test(userId)) return null;
@@ -210,11 +295,14 @@ export function createCognitoTokenVerifier(options: {
   readonly issuer: string;
   readonly clientId: string;
   readonly clock?: () => number;
+  /** Signed-out sessions to refuse (a cached store). @default none */
+  readonly revocations?: SessionRevocations;
 }): AccessTokenVerifier {
   return createJwksTokenVerifier({
     issuer: options.issuer,
     jwks: new URL(`${options.issuer}/.well-known/jwks.json`),
     clientId: options.clientId,
     ...(options.clock !== undefined ? { clock: options.clock } : {}),
+    ...(options.revocations !== undefined ? { revocations: options.revocations } : {}),
   });
 }

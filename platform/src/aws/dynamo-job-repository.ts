@@ -12,7 +12,7 @@ import {
   type Page,
   type PageRequest,
 } from "@vp/domain";
-import type { JobCondition, JobRepository } from "../ports/repositories.js";
+import type { JobCondition, JobCountQuery, JobRepository } from "../ports/repositories.js";
 import {
   conditionalUpdate,
   createWithPointer,
@@ -187,6 +187,47 @@ export class DynamoJobRepository implements JobRepository {
       start = res.LastEvaluatedKey;
     } while (start !== undefined && found.length < query.limit);
     return found.slice(0, query.limit).map(toJob);
+  }
+
+  /**
+   * Counted on the owner's index partitions with key conditions only (Select COUNT, no filter):
+   * GSI2 per status, GSI1 for every status; `createdAfter` is a range on the sort key
+   * (`<createdAt>#<id>`). The cost is the matching items, and the GSIs are eventually consistent
+   * (a job written a moment ago may be missed: quotas may overshoot by a few).
+   */
+  async countForOwner(ownerId: string, query: JobCountQuery = {}): Promise<number> {
+    const partitions =
+      query.statuses === undefined
+        ? [{ index: GSI_OWNER, pk: ownerIndexPk(ownerId, "JOB") }]
+        : query.statuses.map((s) => ({ index: GSI_OWNER_STATUS, pk: ownerStatusIndexPk(ownerId, "JOB", s) }));
+    let total = 0;
+    for (const { index, pk } of partitions) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const after = query.createdAfter;
+        const res = await this.t.doc().send(
+          new QueryCommand({
+            TableName: this.t.tableName,
+            IndexName: index,
+            Select: "COUNT",
+            // "<ts15>#" sorts before every key of that ms and after every key of an earlier one.
+            KeyConditionExpression: after === undefined ? "#p = :p" : "#p = :p AND #s >= :after",
+            ExpressionAttributeNames: {
+              "#p": `${index}pk`,
+              ...(after === undefined ? {} : { "#s": `${index}sk` }),
+            },
+            ExpressionAttributeValues: {
+              ":p": pk,
+              ...(after === undefined ? {} : { ":after": timeKey(after.getTime() + 1, "") }),
+            },
+            ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        total += res.Count ?? 0;
+        start = res.LastEvaluatedKey;
+      } while (start !== undefined);
+    }
+    return total;
   }
 
   async update(id: string, when: JobCondition, patch: JobPatch): Promise<Job> {

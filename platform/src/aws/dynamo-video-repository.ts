@@ -152,6 +152,36 @@ export class DynamoVideoRepository implements VideoRepository {
     return toVideo(item);
   }
 
+  /**
+   * One strongly consistent Query of the owner's partition (a video and its jobs sit there),
+   * projecting only the two sizes: it reads every video and job item of the owner, which at the
+   * scale a per-user quota allows (thousands of items) is a few pages.
+   */
+  async storedBytesForOwner(ownerId: string): Promise<number> {
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.t.doc().send(
+        new QueryCommand({
+          TableName: this.t.tableName,
+          KeyConditionExpression: "pk = :p",
+          ExpressionAttributeValues: { ":p": ownerPk(ownerId) },
+          ProjectionExpression: "sizeBytes, #result.archiveSizeBytes",
+          ExpressionAttributeNames: { "#result": "result" },
+          ConsistentRead: true,
+          ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (typeof item.sizeBytes === "number") total += item.sizeBytes;
+        const archive = (item.result as { archiveSizeBytes?: unknown } | undefined)?.archiveSizeBytes;
+        if (typeof archive === "number") total += archive;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return total;
+  }
+
   async deleteForOwner(ownerId: string, id: string): Promise<boolean> {
     const res = await this.t.doc().send(
       new DeleteCommand({

@@ -15,4 +15,5 @@ export { createSnsPublisher, createSnsJobEventPublisher } from "./sns-publisher.
 export { SqsJobQueue, sendToQueue, type SqsJobQueueOptions } from "./sqs-job-queue.js";
 export { createApiEventQueue, createExtractionQueue, createNotificationQueue } from "./queues.js";
 export { SesMailer, type SesMailerOptions } from "./ses-mailer.js";
+export { DynamoSessionRevocations, type DynamoSessionRevocationsOptions } from "./dynamo-session-revocations.js";
 export { createAwsPlatform, type AwsMessaging, type AwsPlatform, type AwsPlatformOptions } from "./aws-platform.js";

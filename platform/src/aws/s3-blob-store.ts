@@ -227,20 +227,38 @@ export class S3BlobStore implements BlobStore {
    * sends the body with Content-Type as given; Content-Length is the body's own length.
    * Above the multipart threshold: a multipart upload (typed at creation) with one presigned
    * UploadPart URL per part, each signing its part's Content-Length.
+   *
+   * Single-use: a presigned URL cannot be revoked, so the single PUT signs `If-None-Match: *` (S3
+   * conditional writes): S3 refuses (412 PreconditionFailed) a PUT once the key holds an object, and
+   * a PUT leaving the header out fails the signature (403). The header is in `headers`, which clients
+   * send. (s3rver, the test server, ignores the condition; the tests prove the header is signed and
+   * required, and emulate S3's refusal.) A part's URL is spent once the upload is completed or
+   * aborted: S3 forgets the upload id (404 NoSuchUpload) and the completed object never changes.
    */
   async createUploadTarget(key: string, options: UploadTargetOptions): Promise<UploadTarget> {
     checkKey(key);
     const expiresAt = new Date(Date.now() + options.expiresInSeconds * 1000);
-    const sign = { expiresIn: options.expiresInSeconds, signableHeaders: new Set(["content-type", "content-length"]) };
     if (options.sizeBytes <= this.multipartThreshold) {
       const command = new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
         ContentType: options.contentType,
         ContentLength: options.sizeBytes,
+        IfNoneMatch: "*",
       });
-      const url = await getSignedUrl(this.options.s3(), command, sign);
-      return { url, method: "PUT", headers: [{ name: "Content-Type", value: options.contentType }], expiresAt };
+      const url = await getSignedUrl(this.options.s3(), command, {
+        expiresIn: options.expiresInSeconds,
+        signableHeaders: new Set(["content-type", "content-length", "if-none-match"]),
+      });
+      return {
+        url,
+        method: "PUT",
+        headers: [
+          { name: "Content-Type", value: options.contentType },
+          { name: "If-None-Match", value: "*" },
+        ],
+        expiresAt,
+      };
     }
 
     const partSizes = planParts(

@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { DomainError, isDomainError, type ErrorCode } from "@vp/domain";
 import { contentDisposition } from "../shared/content-disposition.js";
 import { checkKey } from "../shared/blob-keys.js";
-import { downloadFields, uploadFields, type LocalDiskBlobStore } from "./local-disk-blob-store.js";
+import { alreadyUploaded, downloadFields, uploadFields, type LocalDiskBlobStore } from "./local-disk-blob-store.js";
 import { verify } from "./url-signer.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -19,10 +19,62 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
 };
 
+/** 16 KiB/s (128 kbit/s): far below any usable uplink, far above a slowloris trickle. */
+export const DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND = 16 * 1024;
+/** Long enough to ride out a Wi-Fi handover or TCP retransmission backoff; short enough that a trickle frees its socket soon. */
+export const DEFAULT_UPLOAD_RATE_WINDOW_SECONDS = 30;
+
+export interface BlobHttpHandlerOptions {
+  /**
+   * An upload (single PUT or part) whose body arrives slower than this, averaged over the last
+   * `rateWindowSeconds`, is cut off with 408 and stores nothing. 0 turns the check off.
+   * @default DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND
+   */
+  readonly minBytesPerSecond?: number;
+  /** @default DEFAULT_UPLOAD_RATE_WINDOW_SECONDS */
+  readonly rateWindowSeconds?: number;
+}
+
+/** The body came in slower than the floor: the request is answered 408 and its socket closed. */
+class UploadTooSlow extends Error {
+  override readonly name = "UploadTooSlow";
+}
+
+/**
+ * Fails `stream` with UploadTooSlow once fewer than `min * window` bytes went through it during the
+ * last `window` seconds (sampled every second, from the first byte the handler could read). Answers
+ * a function counting bytes and one stopping the watch.
+ */
+function watchRate(
+  stream: Transform,
+  min: number,
+  windowSeconds: number,
+): { count: (n: number) => void; stop: () => void } {
+  let received = 0;
+  if (min <= 0 || windowSeconds <= 0) return { count: () => undefined, stop: () => undefined };
+  /** Bytes received at each whole second since the start: samples[i] = total after i seconds. */
+  const samples: number[] = [0];
+  const timer = setInterval(() => {
+    samples.push(received);
+    if (samples.length > windowSeconds + 1) samples.shift();
+    if (samples.length === windowSeconds + 1) {
+      const inWindow = received - samples[0]!;
+      if (inWindow < min * windowSeconds)
+        stream.destroy(
+          new UploadTooSlow(
+            `the upload was cut off: ${inWindow} bytes arrived in the last ${windowSeconds} s, under the minimum of ${min} bytes/s; nothing was stored`,
+          ),
+        );
+    }
+  }, 1000);
+  timer.unref();
+  return { count: (n) => void (received += n), stop: () => clearInterval(timer) };
+}
+
 function sendError(
   res: ServerResponse,
   status: number,
-  code: ErrorCode | "METHOD_NOT_ALLOWED" | "RANGE_NOT_SATISFIABLE",
+  code: ErrorCode | "METHOD_NOT_ALLOWED" | "RANGE_NOT_SATISFIABLE" | "REQUEST_TIMEOUT",
   message: string,
 ): void {
   if (res.headersSent) {
@@ -48,7 +100,10 @@ function sendError(
  */
 export function createBlobHttpHandler(
   stores: ReadonlyArray<LocalDiskBlobStore>,
+  options: BlobHttpHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const minRate = options.minBytesPerSecond ?? DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND;
+  const rateWindow = options.rateWindowSeconds ?? DEFAULT_UPLOAD_RATE_WINDOW_SECONDS;
   const byBucket = new Map(stores.map((s) => [s.bucket, s]));
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -109,13 +164,19 @@ export function createBlobHttpHandler(
               `this upload accepts exactly ${sizeBytes} bytes, ${n} were announced`,
             );
         }
+        // Single-use: once the blob is in place this target is spent. Refused before any byte is read;
+        // the store checks again, atomically, when it puts the new blob in place (ifAbsent).
+        // (A part's URL is spent once its upload is completed: the upload's folder is gone.)
+        if (part === undefined && (await store.head(key)) !== null) throw alreadyUploaded(key);
         const md5 = createHash("md5");
         const hashing = new Transform({
           transform(chunk: Buffer, _enc, cb) {
+            rate.count(chunk.length);
             md5.update(chunk);
             cb(null, chunk);
           },
         });
+        const rate = watchRate(hashing, minRate, rateWindow);
         // A client that disconnects mid-body fails the put, which then deletes its temp file. Not pipeline():
         // it would destroy req (and the socket) when put() refuses the body, and the refusal could not be sent.
         const onClose = () => {
@@ -136,10 +197,12 @@ export function createBlobHttpHandler(
               contentType,
               maxBytes: sizeBytes,
               expectedBytes: sizeBytes,
+              ifAbsent: true,
             });
             etag = `"${md5.digest("hex")}"`;
           }
         } finally {
+          rate.stop();
           req.unpipe(hashing);
           req.off("close", onClose);
         }
@@ -210,7 +273,11 @@ export function createBlobHttpHandler(
         res.setHeader("Connection", "close");
         req.resume();
       }
-      if (isDomainError(e)) sendError(res, STATUS[e.code] ?? 500, e.code, e.message);
+      if (e instanceof UploadTooSlow) {
+        // A trickling client is not waited for: once the answer is out, the socket goes.
+        res.once("finish", () => setTimeout(() => req.socket.destroy(), 500).unref());
+        sendError(res, 408, "REQUEST_TIMEOUT", e.message);
+      } else if (isDomainError(e)) sendError(res, STATUS[e.code] ?? 500, e.code, e.message);
       else sendError(res, 500, "INTERNAL", "internal error");
       return true;
     }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -42,6 +42,28 @@ export interface LocalDiskBlobStoreOptions {
 }
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
+/** Blobs, sidecars, parts and temp files: readable by this user only, whatever the umask (it can only remove bits). */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+const TEMP_NAME = /^[0-9a-f]{24}$/;
+
+/** What one sweep of the temp area removed. */
+export interface SweepResult {
+  /** Temp files (half-written blobs, sidecars, archives) of writes that died. */
+  readonly tempFiles: number;
+  /** Multipart uploads never completed nor aborted. */
+  readonly uploads: number;
+}
+
+export interface SweepOptions {
+  /** A temp file untouched (mtime) for longer than this is a dead write's. */
+  readonly tempMaxAgeMs: number;
+  /**
+   * A multipart upload started (manifest written) longer ago than this, and none of whose files
+   * was touched within tempMaxAgeMs, is abandoned: as S3's AbortIncompleteMultipartUpload rule.
+   */
+  readonly uploadMaxAgeMs: number;
+}
 const unquote = (etag: string): string => etag.replace(/"/g, "");
 
 /** What createUploadTarget records of a multipart upload, next to its parts. */
@@ -70,6 +92,12 @@ export interface SignedDownload {
 }
 
 const notFound = (key: string) => new DomainError("NOT_FOUND", `blob ${key} not found`);
+/** An upload target is single-use: once its blob is in place, a repeat PUT (even of the same bytes) is refused. */
+export const alreadyUploaded = (key: string) =>
+  new DomainError(
+    "CONFLICT",
+    `this upload target was already used: ${key} is uploaded and complete; nothing was changed (finish the upload, e.g. completeVideoUpload, or ask for a new target)`,
+  );
 const isErrno = (e: unknown, ...codes: string[]): boolean =>
   typeof e === "object" && e !== null && "code" in e && codes.includes(String(e.code));
 
@@ -86,6 +114,8 @@ export class LocalDiskBlobStore implements BlobStore {
   private readonly baseUrl: () => string;
   private readonly multipartThreshold: number;
   private readonly partSize: number;
+  /** Temp files and upload folders this process is writing right now: never swept, whatever their age. */
+  private readonly live = new Map<string, number>();
 
   constructor(options: LocalDiskBlobStoreOptions) {
     if (!/^[a-z0-9][a-z0-9.-]{0,62}$/.test(options.bucket))
@@ -97,6 +127,15 @@ export class LocalDiskBlobStore implements BlobStore {
     this.clock = options.clock ?? Date.now;
     this.multipartThreshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
     this.partSize = Math.max(1, options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES);
+  }
+
+  private hold(path: string): () => void {
+    this.live.set(path, (this.live.get(path) ?? 0) + 1);
+    return () => {
+      const n = (this.live.get(path) ?? 1) - 1;
+      if (n <= 0) this.live.delete(path);
+      else this.live.set(path, n);
+    };
   }
 
   private dataPath(key: string): string {
@@ -129,6 +168,11 @@ export class LocalDiskBlobStore implements BlobStore {
     return manifest;
   }
 
+  /**
+   * With `ifAbsent` (the HTTP handler's upload targets), refuses with CONFLICT, changing nothing,
+   * when `key` already holds a blob: checked before reading the body and again, atomically, when
+   * the blob is put in place (hard link, which fails when the name exists, instead of rename).
+   */
   async put(
     key: string,
     body: Readable | Uint8Array,
@@ -136,15 +180,16 @@ export class LocalDiskBlobStore implements BlobStore {
       readonly contentType?: string;
       readonly maxBytes?: number;
       readonly expectedBytes?: number;
+      readonly ifAbsent?: boolean;
     } = {},
   ): Promise<BlobInfo> {
     const dest = this.dataPath(key);
     const metaDest = this.metaPath(key);
-    const { maxBytes, expectedBytes } = options;
+    const { maxBytes, expectedBytes, ifAbsent = false } = options;
     const source =
       body instanceof Readable ? body : Readable.from([Buffer.from(body.buffer, body.byteOffset, body.byteLength)]);
-    await mkdir(join(this.root, ".tmp"), { recursive: true });
     const temp = this.tempPath();
+    const release = this.hold(temp);
     let size = 0;
     const counter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
@@ -157,13 +202,24 @@ export class LocalDiskBlobStore implements BlobStore {
       },
     });
     try {
-      await pipeline(source, counter, createWriteStream(temp, { flags: "wx", flush: true }));
+      if (ifAbsent && (await this.exists(dest))) throw alreadyUploaded(key);
+      await mkdir(join(this.root, ".tmp"), { recursive: true, mode: DIR_MODE });
+      await pipeline(source, counter, createWriteStream(temp, { flags: "wx", flush: true, mode: FILE_MODE }));
       if (expectedBytes !== undefined && size !== expectedBytes)
         throw new DomainError("SIZE_MISMATCH", `received ${size} bytes, expected ${expectedBytes}`);
       const contentType = options.contentType ?? null;
+      if (ifAbsent && (await this.exists(dest))) throw alreadyUploaded(key);
       await this.writeAtomically(metaDest, JSON.stringify({ contentType } satisfies Sidecar));
-      await mkdir(dirname(dest), { recursive: true });
-      await rename(temp, dest);
+      await mkdir(dirname(dest), { recursive: true, mode: DIR_MODE });
+      if (ifAbsent) {
+        try {
+          await link(temp, dest);
+        } catch (e) {
+          if (isErrno(e, "EEXIST") && (await this.exists(dest))) throw alreadyUploaded(key);
+          throw e;
+        }
+        await unlink(temp);
+      } else await rename(temp, dest);
       return { sizeBytes: size, contentType };
     } catch (e) {
       await rm(temp, { force: true });
@@ -171,18 +227,32 @@ export class LocalDiskBlobStore implements BlobStore {
       if (isErrno(e, "EISDIR", "ENOTDIR", "EEXIST"))
         throw new DomainError("CONFLICT", `blob key ${key} collides with another key used as a folder`);
       throw e;
+    } finally {
+      release();
+    }
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      return (await stat(path)).isFile();
+    } catch (e) {
+      if (isErrno(e, "ENOENT", "ENOTDIR")) return false;
+      throw e;
     }
   }
 
   private async writeAtomically(path: string, text: string): Promise<void> {
     const temp = this.tempPath();
+    const release = this.hold(temp);
     try {
-      await writeFile(temp, text, { flag: "wx" });
-      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, text, { flag: "wx", mode: FILE_MODE });
+      await mkdir(dirname(path), { recursive: true, mode: DIR_MODE });
       await rename(temp, path);
     } catch (e) {
       await rm(temp, { force: true });
       throw e;
+    } finally {
+      release();
     }
   }
 
@@ -295,10 +365,11 @@ export class LocalDiskBlobStore implements BlobStore {
     const uploadId = randomBytes(16).toString("hex");
     const partSizes = planParts(options.sizeBytes, Math.max(1, options.partSizeBytes ?? this.partSize));
     const dir = this.uploadDir(uploadId);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
     await writeFile(
       join(dir, "manifest.json"),
       JSON.stringify({ key, contentType, partSizes } satisfies UploadManifest),
+      { mode: FILE_MODE },
     );
     const parts = partSizes.map((sizeBytes, i) => ({
       partNumber: i + 1,
@@ -336,6 +407,7 @@ export class LocalDiskBlobStore implements BlobStore {
     if (expected === undefined) throw new DomainError("VALIDATION", `no part ${part.partNumber} in this upload`);
     const dir = this.uploadDir(part.uploadId);
     const temp = join(dir, `${part.partNumber}.${randomBytes(6).toString("hex")}.partial`);
+    const release = this.hold(dir);
     const md5 = createHash("md5");
     let size = 0;
     const counter = new Transform({
@@ -348,12 +420,12 @@ export class LocalDiskBlobStore implements BlobStore {
       },
     });
     try {
-      await pipeline(body, counter, createWriteStream(temp, { flags: "wx", flush: true }));
+      await pipeline(body, counter, createWriteStream(temp, { flags: "wx", flush: true, mode: FILE_MODE }));
       if (size !== expected)
         throw new DomainError("SIZE_MISMATCH", `part ${part.partNumber} has ${size} bytes, expected ${expected}`);
       const etag = `"${md5.digest("hex")}"`;
       // The ETag first: a part file without one is never taken as sent.
-      await writeFile(join(dir, `${part.partNumber}.etag`), etag);
+      await writeFile(join(dir, `${part.partNumber}.etag`), etag, { mode: FILE_MODE });
       await rename(temp, join(dir, String(part.partNumber)));
       return { sizeBytes: size, etag };
     } catch (e) {
@@ -362,6 +434,8 @@ export class LocalDiskBlobStore implements BlobStore {
       if (isErrno(e, "ENOENT"))
         throw new DomainError("UPLOAD_MISSING", "the multipart upload was completed or aborted");
       throw e;
+    } finally {
+      release();
     }
   }
 
@@ -394,8 +468,10 @@ export class LocalDiskBlobStore implements BlobStore {
     const dest = this.dataPath(key);
     const temp = this.tempPath();
     const sizeBytes = manifest.partSizes.reduce((a, b) => a + b, 0);
+    const release = this.hold(temp);
+    const releaseDir = this.hold(dir);
     try {
-      const out = createWriteStream(temp, { flags: "wx", flush: true });
+      const out = createWriteStream(temp, { flags: "wx", flush: true, mode: FILE_MODE });
       const parts = upload.parts.map((p) => join(dir, String(p.partNumber)));
       await pipeline(async function* () {
         for (const path of parts) yield* createReadStream(path);
@@ -404,14 +480,18 @@ export class LocalDiskBlobStore implements BlobStore {
         this.metaPath(key),
         JSON.stringify({ contentType: manifest.contentType } satisfies Sidecar),
       );
-      await mkdir(dirname(dest), { recursive: true });
+      await mkdir(dirname(dest), { recursive: true, mode: DIR_MODE });
       await rename(temp, dest);
     } catch (e) {
       await rm(temp, { force: true });
       if (isErrno(e, "EISDIR", "ENOTDIR", "EEXIST"))
         throw new DomainError("CONFLICT", `blob key ${key} collides with another key used as a folder`);
       throw e;
+    } finally {
+      release();
+      releaseDir();
     }
+    // From here on the parts' URLs find no upload: a part PUT after completion is refused (UPLOAD_MISSING).
     await rm(dir, { recursive: true, force: true });
     return { sizeBytes, contentType: manifest.contentType };
   }
@@ -427,6 +507,50 @@ export class LocalDiskBlobStore implements BlobStore {
       throw e;
     }
     await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  /**
+   * Removes what dead writes left in `.tmp/`: temp files whose mtime is older than tempMaxAgeMs
+   * (a live write touches its file at least every VP_UPLOAD_RATE_WINDOW_SECONDS for uploads, and a
+   * job's archive at least every frame), and multipart uploads older than uploadMaxAgeMs whose files
+   * all sat untouched for tempMaxAgeMs. Files this process is writing are never removed, whatever
+   * their age. Safe to run beside live writes of other processes: their files are recent.
+   */
+  async sweep(options: SweepOptions, now: number = Date.now()): Promise<SweepResult> {
+    const tmp = join(this.root, ".tmp");
+    let tempFiles = 0;
+    let uploads = 0;
+    const entries = await readdir(tmp, { withFileTypes: true }).catch((e: unknown) => {
+      if (isErrno(e, "ENOENT", "ENOTDIR")) return [];
+      throw e;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile() || !TEMP_NAME.test(entry.name)) continue;
+      const path = join(tmp, entry.name);
+      if (this.live.has(path)) continue;
+      const s = await stat(path).catch(() => null);
+      if (s === null || now - s.mtimeMs <= options.tempMaxAgeMs) continue;
+      await rm(path, { force: true });
+      tempFiles++;
+    }
+    const uploadsDir = join(tmp, "uploads");
+    const dirs = await readdir(uploadsDir, { withFileTypes: true }).catch(() => []);
+    for (const entry of dirs) {
+      if (!entry.isDirectory() || !UPLOAD_ID.test(entry.name)) continue;
+      const dir = join(uploadsDir, entry.name);
+      if (this.live.has(dir)) continue;
+      const manifest = await stat(join(dir, "manifest.json")).catch(() => null);
+      const started = manifest?.mtimeMs ?? (await stat(dir).catch(() => null))?.mtimeMs;
+      if (started === undefined || now - started <= options.uploadMaxAgeMs) continue;
+      const files = await readdir(dir).catch(() => [] as string[]);
+      const times = await Promise.all(
+        files.map(async (f) => (await stat(join(dir, f)).catch(() => null))?.mtimeMs ?? 0),
+      );
+      if (times.some((t) => now - t <= options.tempMaxAgeMs)) continue;
+      await rm(dir, { recursive: true, force: true });
+      uploads++;
+    }
+    return { tempFiles, uploads };
   }
 
   async createDownloadUrl(

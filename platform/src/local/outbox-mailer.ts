@@ -47,12 +47,13 @@ export class OutboxMailer implements Mailer {
       .compile()
       .build();
 
-    await mkdir(this.options.dir, { recursive: true });
+    // Mails hold confirmation codes and addresses: this user's only, whatever the umask.
+    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
     const seq = String(this.sequence++ % 1_000_000).padStart(6, "0");
     const name = `${now.toISOString().replace(/[:.]/g, "-")}-${seq}-${id}.eml`;
     const temp = join(this.options.dir, `.tmp-${randomBytes(8).toString("hex")}`);
     try {
-      await writeFile(temp, raw, { flag: "wx" });
+      await writeFile(temp, raw, { flag: "wx", mode: 0o600 });
       await rename(temp, join(this.options.dir, name));
     } catch (e) {
       await rm(temp, { force: true });

@@ -12,7 +12,7 @@ import {
   type Page,
   type PageRequest,
 } from "@vp/domain";
-import type { JobCondition, JobRepository } from "../ports/repositories.js";
+import type { JobCondition, JobCountQuery, JobRepository } from "../ports/repositories.js";
 import { type Assignment, date, conditionalUpdate, json, ms, parseJson } from "../shared/conditional-update.js";
 import { afterClause, checkLimit, checkPageSize, toPage } from "../shared/pagination.js";
 import { alreadyExists, isUniqueViolation } from "./sqlite-errors.js";
@@ -141,6 +141,22 @@ export class SqliteJobRepository implements JobRepository {
       .prepare("SELECT * FROM jobs WHERE status = 'QUEUED' AND updated_at < ? ORDER BY updated_at ASC, id ASC LIMIT ?")
       .all(query.updatedBefore.getTime(), query.limit) as JobRow[];
     return rows.map(toJob);
+  }
+
+  async countForOwner(ownerId: string, query: JobCountQuery = {}): Promise<number> {
+    // jobs_owner_created (owner_id, created_at) answers the owner and the window.
+    const params: Array<string | number> = [ownerId];
+    let sql = "SELECT COUNT(*) AS n FROM jobs WHERE owner_id = ?";
+    if (query.createdAfter !== undefined) {
+      sql += " AND created_at > ?";
+      params.push(query.createdAfter.getTime());
+    }
+    if (query.statuses !== undefined) {
+      if (query.statuses.length === 0) return 0;
+      sql += ` AND status IN (${query.statuses.map(() => "?").join(", ")})`;
+      params.push(...query.statuses);
+    }
+    return (this.db.prepare(sql).get(...params) as { n: number }).n;
   }
 
   async update(id: string, when: JobCondition, patch: JobPatch): Promise<Job> {

@@ -137,6 +137,17 @@ export class SqliteVideoRepository implements VideoRepository {
     );
   }
 
+  async storedBytesForOwner(ownerId: string): Promise<number> {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM videos WHERE owner_id = ?)
+              + (SELECT COALESCE(SUM(json_extract(result, '$.archiveSizeBytes')), 0) FROM jobs
+                 WHERE owner_id = ? AND result IS NOT NULL) AS n`,
+      )
+      .get(ownerId, ownerId) as { n: number };
+    return row.n;
+  }
+
   async deleteForOwner(ownerId: string, id: string): Promise<boolean> {
     const remove = this.db.transaction(() => {
       const gone = this.db.prepare("DELETE FROM videos WHERE id = ? AND owner_id = ?").run(id, ownerId).changes > 0;

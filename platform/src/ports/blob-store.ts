@@ -86,6 +86,10 @@ export interface BlobStore {
   /**
    * A target that accepts exactly `sizeBytes` bytes for `key` until it expires: one PUT up to the
    * adapter's multipart threshold, above it one PUT per part (see UploadTarget.multipart).
+   * Single-use: once `key` holds a blob (the PUT went through, or the multipart upload was
+   * completed), a further PUT to the target, or to any of its parts, is refused (4xx: local 409 or
+   * 404, S3 412 or 404) and the blob stays as it was. That includes a client retrying a PUT whose
+   * answer it lost: its bytes are in, so it goes on to complete the upload.
    */
   createUploadTarget(key: string, options: UploadTargetOptions): Promise<UploadTarget>;
   /**

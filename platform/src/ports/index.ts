@@ -4,5 +4,6 @@ export * from "./job-queue.js";
 export * from "./event-bus.js";
 export * from "./publisher.js";
 export * from "./identity.js";
+export * from "./session-revocations.js";
 export * from "./mailer.js";
 export * from "./job-events.js";

@@ -31,6 +31,19 @@ export interface VideoRepository {
   update(id: string, when: VideoCondition, patch: VideoPatch): Promise<Video>;
   /** Removes the video and its jobs. Returns false when there was nothing of that owner to delete. */
   deleteForOwner(ownerId: string, id: string): Promise<boolean>;
+  /**
+   * Bytes the owner stores, for the per-user storage quota: every video's declared `sizeBytes`
+   * (whatever its status: an upload in progress has reserved its size) plus the archives of its
+   * jobs (`result.archiveSizeBytes`). Exact at the moment of reading; concurrent writes may add more.
+   */
+  storedBytesForOwner(ownerId: string): Promise<number>;
+}
+
+export interface JobCountQuery {
+  /** Only jobs in one of these states; absent: every state. */
+  readonly statuses?: readonly JobStatus[];
+  /** Only jobs created strictly after this instant (a rolling window); absent: every job. */
+  readonly createdAfter?: Date;
 }
 
 export interface JobRepository {
@@ -53,6 +66,11 @@ export interface JobRepository {
    * with a conditional update.
    */
   listStaleQueued(query: { readonly updatedBefore: Date; readonly limit: number }): Promise<Job[]>;
+  /**
+   * How many of the owner's jobs match, for per-user quotas (live jobs, jobs per hour). May lag a
+   * moment behind writes (a DynamoDB GSI): concurrent requests can overshoot a quota by a few.
+   */
+  countForOwner(ownerId: string, query?: JobCountQuery): Promise<number>;
 }
 
 export type { JobCondition, VideoCondition };

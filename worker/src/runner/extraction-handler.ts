@@ -32,9 +32,13 @@ export interface ExtractionHandlerDeps {
   readonly platform: Pick<Platform, "jobs" | "videos" | "blobs" | "events" | "jobEvents">;
   readonly engine: {
     extract(req: ExtractRequest): Promise<ExtractResult>;
-    probe(path: string, options?: { readonly signal?: AbortSignal }): Promise<VideoProbe>;
+    probe(
+      path: string,
+      options?: { readonly signal?: AbortSignal; readonly maxSourcePixels?: number },
+    ): Promise<VideoProbe>;
   };
-  readonly limits: { readonly maxFrames: number; readonly timeoutSeconds: number; readonly concurrency?: number };
+  /** What the engine is given for every job; `maxSourcePixels` is also checked at the probe. */
+  readonly limits: ExtractRequest["limits"];
   /** Attempts a job gets before it fails for good (crashes included). */
   readonly maxAttempts: number;
   readonly logger: {
@@ -160,7 +164,11 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     const started = performance.now();
     const archiveKey = archiveKeyFor(claimed);
     const archive = new PassThrough();
-    const stored = platform.blobs.archives.put(archiveKey, archive, { contentType: "application/zip" });
+    // The engine stops before its limit; the store's own limit is the backstop.
+    const stored = platform.blobs.archives.put(archiveKey, archive, {
+      contentType: "application/zip",
+      ...(deps.limits.maxArchiveBytes !== undefined ? { maxBytes: deps.limits.maxArchiveBytes } : {}),
+    });
     // The engine's error is the one worth reporting; the store's rejection then only says "aborted".
     stored.catch(() => undefined);
     try {
@@ -251,7 +259,11 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
     if (hasTiming(video.metadata)) return video.metadata;
     let probe: VideoProbe;
     try {
-      probe = await engine.probe(path, { signal });
+      // A picture over the limit is refused here, from the headers, before ffmpeg decodes a frame.
+      probe = await engine.probe(path, {
+        signal,
+        ...(deps.limits.maxSourcePixels !== undefined ? { maxSourcePixels: deps.limits.maxSourcePixels } : {}),
+      });
     } catch (err) {
       if (err instanceof ExtractionError && FILE_FAULTS.has(err.code)) {
         const change = rejectVideo(err.message);
@@ -283,6 +295,7 @@ const FILE_FAULTS: ReadonlySet<string> = new Set([
   "NO_VIDEO_STREAM",
   "UNSUPPORTED_CODEC",
   "UNSAFE_INPUT",
+  "SOURCE_TOO_LARGE",
 ]);
 
 /** A concurrent attempt (or a delete) changed the video first: its state stands. */

@@ -15,6 +15,11 @@ export interface WorkerOptions {
   readonly maxAttempts: number;
   readonly maxFrames: number;
   readonly timeoutSeconds: number;
+  /** Per-job bounds (VP_MAX_SOURCE_PIXELS, VP_MAX_OUTPUT_PIXELS, VP_MAX_ARCHIVE_BYTES, VP_JOB_STALL_SECONDS). */
+  readonly bounds?: Pick<
+    ExtractionHandlerDeps["limits"],
+    "maxSourcePixels" | "maxOutputPixels" | "maxArchiveBytes" | "stallSeconds"
+  >;
   /** Visibility per delivery, renewed by heartbeat while the job runs. */
   readonly visibilityTimeoutSeconds?: number;
   readonly statusPollMs?: number;
@@ -28,6 +33,7 @@ export function startWorker(options: WorkerOptions): QueueConsumer {
     limits: {
       maxFrames: options.maxFrames,
       timeoutSeconds: options.timeoutSeconds,
+      ...options.bounds,
       // Jobs already run side by side: each one's ffmpeg fan-out gets its share of the cores.
       concurrency: Math.max(1, Math.floor(availableParallelism() / Math.max(1, options.concurrency))),
     },

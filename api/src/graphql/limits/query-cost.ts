@@ -1,11 +1,21 @@
 import {
+  getIntrospectionQuery,
   getNamedType,
+  getNullableType,
   getOperationAST,
   GraphQLError,
+  isAbstractType,
   isCompositeType,
+  isEnumType,
+  isInputObjectType,
+  isIntrospectionType,
+  isListType,
   isObjectType,
   isInterfaceType,
   Kind,
+  parse,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   valueFromAST,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -21,62 +31,166 @@ import { ERROR_CODES } from "../errors.js";
 /**
  * Static cost: 1 per field, and a list field taking `first` multiplies its children's cost by
  * it (a page of 100 videos each with 100 jobs costs ~10 000). Variables are known here, so a
- * client's `first: $n` is charged what it asks for. Introspection is free.
+ * client's `first: $n` is charged what it asks for. `__typename` is free.
+ *
+ * Introspection (`__schema`, `__type`) is charged too, on its own budget: its lists multiply by
+ * their real largest size in this schema (`types` by the number of types, `fields` by the most
+ * fields any type has, ...), and one operation may spend at most what the standard full
+ * introspection query (GraphiQL's) costs. So GraphiQL introspects once per operation, and aliased
+ * or re-nested introspection (`types { fields { type { fields ... } } }`) is refused.
  */
+export interface OperationCost {
+  /** Cost of everything but introspection; bounded by VP_GRAPHQL_MAX_COST. */
+  readonly cost: number;
+  /** Cost of `__schema` / `__type` selections; bounded by one full introspection. */
+  readonly introspectionCost: number;
+}
+
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): OperationCost {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return { cost: 0, introspectionCost: 0 };
+  const root = schema.getRootType(operation.operation);
+  if (!root) return { cost: 0, introspectionCost: 0 };
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+  const walk: Walk = { schema, fragments, variables: variables ?? {}, sizes: introspectionSizes(schema) };
+  const [cost, introspectionCost] = selectionCost(walk, root, operation.selectionSet, new Set(), false);
+  return { cost, introspectionCost };
+}
+
+/** The non-introspection cost (see operationCost). */
 export function queryCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Readonly<Record<string, unknown>> | null | undefined,
 ): number {
-  const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation) return 0;
-  const root = schema.getRootType(operation.operation);
-  if (!root) return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const def of document.definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-  return selectionCost(schema, root, operation.selectionSet, fragments, variables ?? {}, new Set());
+  return operationCost(schema, document, operationName, variables).cost;
 }
 
+interface Walk {
+  readonly schema: GraphQLSchema;
+  readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
+  readonly variables: Readonly<Record<string, unknown>>;
+  readonly sizes: ReadonlyMap<string, number>;
+}
+
+/** Largest length of each introspection list in this schema, keyed `Type.field`. */
+const sizesBySchema = new WeakMap<GraphQLSchema, ReadonlyMap<string, number>>();
+function introspectionSizes(schema: GraphQLSchema): ReadonlyMap<string, number> {
+  const cached = sizesBySchema.get(schema);
+  if (cached) return cached;
+  const types = Object.values(schema.getTypeMap());
+  const max = (values: number[]) => Math.max(1, ...values);
+  const fieldLists = types.flatMap((t) =>
+    isObjectType(t) || isInterfaceType(t) ? [Object.values(t.getFields())] : [],
+  );
+  const maxArgs = max([
+    ...fieldLists.flatMap((fields) => fields.map((f) => f.args.length)),
+    ...schema.getDirectives().map((d) => d.args.length),
+  ]);
+  const sizes = new Map<string, number>([
+    ["__Schema.types", types.length],
+    ["__Schema.directives", max([schema.getDirectives().length])],
+    ["__Type.fields", max(fieldLists.map((f) => f.length))],
+    ["__Type.inputFields", max(types.map((t) => (isInputObjectType(t) ? Object.keys(t.getFields()).length : 0)))],
+    ["__Type.enumValues", max(types.map((t) => (isEnumType(t) ? t.getValues().length : 0)))],
+    [
+      "__Type.interfaces",
+      max(types.map((t) => (isObjectType(t) || isInterfaceType(t) ? t.getInterfaces().length : 0))),
+    ],
+    ["__Type.possibleTypes", max(types.map((t) => (isAbstractType(t) ? schema.getPossibleTypes(t).length : 0)))],
+    ["__Field.args", maxArgs],
+    ["__Directive.args", maxArgs],
+  ]);
+  sizesBySchema.set(schema, sizes);
+  return sizes;
+}
+
+/** What one full introspection (every option of graphql's getIntrospectionQuery on) costs in this schema. */
+const budgetBySchema = new WeakMap<GraphQLSchema, number>();
+export function introspectionBudget(schema: GraphQLSchema): number {
+  let budget = budgetBySchema.get(schema);
+  if (budget === undefined) {
+    const full = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
+    });
+    budget = operationCost(schema, parse(full), null, null).introspectionCost;
+    budgetBySchema.set(schema, budget);
+  }
+  return budget;
+}
+
+/** [cost, introspection cost] of a selection set. */
 function selectionCost(
-  schema: GraphQLSchema,
+  walk: Walk,
   parent: GraphQLCompositeType,
   selectionSet: SelectionSetNode | undefined,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  variables: Readonly<Record<string, unknown>>,
   visiting: ReadonlySet<string>,
-): number {
-  if (selectionSet === undefined) return 0;
+  inIntrospection: boolean,
+): [number, number] {
+  if (selectionSet === undefined) return [0, 0];
   let total = 0;
+  let introspection = 0;
+  const add = ([c, i]: [number, number]) => {
+    total += c;
+    introspection += i;
+  };
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       const name = selection.name.value;
-      if (name.startsWith("__")) continue;
-      const field = fieldOf(parent, name);
+      if (name === "__typename") continue;
+      const meta = name === "__schema" ? SchemaMetaFieldDef : name === "__type" ? TypeMetaFieldDef : undefined;
+      const field = meta ?? fieldOf(parent, name);
+      const introspective = inIntrospection || meta !== undefined;
       if (field === undefined) {
-        total += 1;
+        add(introspective ? [0, 1] : [1, 0]);
         continue;
       }
       const childType = getNamedType(field.type);
-      const children = isCompositeType(childType)
-        ? selectionCost(schema, childType, selection.selectionSet, fragments, variables, visiting)
-        : 0;
-      total += 1 + multiplier(field, selection.arguments ?? [], variables) * children;
+      const [childCost, childIntrospection] = isCompositeType(childType)
+        ? selectionCost(walk, childType, selection.selectionSet, visiting, introspective)
+        : [0, 0];
+      const times = introspective
+        ? introspectionMultiplier(walk, parent, field)
+        : multiplier(field, selection.arguments ?? [], walk.variables);
+      if (introspective) introspection += 1 + times * (childCost + childIntrospection);
+      else add([1 + times * childCost, times * childIntrospection]);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       const typeName = selection.typeCondition?.name.value;
-      const type = typeName ? schema.getType(typeName) : parent;
+      const type = typeName ? walk.schema.getType(typeName) : parent;
       if (type && isCompositeType(type))
-        total += selectionCost(schema, type, selection.selectionSet, fragments, variables, visiting);
+        add(selectionCost(walk, type, selection.selectionSet, visiting, inIntrospection));
     } else {
       const name = selection.name.value;
-      const fragment = fragments.get(name);
+      const fragment = walk.fragments.get(name);
       if (fragment === undefined || visiting.has(name)) continue;
-      const type = schema.getType(fragment.typeCondition.name.value);
+      const type = walk.schema.getType(fragment.typeCondition.name.value);
       if (type && isCompositeType(type))
-        total += selectionCost(schema, type, fragment.selectionSet, fragments, variables, new Set([...visiting, name]));
+        add(selectionCost(walk, type, fragment.selectionSet, new Set([...visiting, name]), inIntrospection));
     }
   }
-  return total;
+  return [total, introspection];
+}
+
+/** Introspection lists multiply by their largest real size in the schema; everything else by 1. */
+function introspectionMultiplier(
+  walk: Walk,
+  parent: GraphQLCompositeType,
+  field: GraphQLField<unknown, unknown>,
+): number {
+  if (!isIntrospectionType(parent) || !isListType(getNullableType(field.type))) return 1;
+  return walk.sizes.get(`${parent.name}.${field.name}`) ?? 1;
 }
 
 /** Unions have no fields of their own (only __typename, skipped above). */
@@ -108,7 +222,10 @@ function multiplier(
     : MAX_PAGE_SIZE;
 }
 
-/** Null when the operation is within budget, else the error to answer with (extensions.code QUERY_TOO_COSTLY). */
+/**
+ * Null when the operation is within budget, else the error to answer with (extensions.code
+ * QUERY_TOO_COSTLY, or INTROSPECTION_TOO_COSTLY for more than one full introspection).
+ */
 export function checkQueryCost(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -116,10 +233,23 @@ export function checkQueryCost(
   variables: Readonly<Record<string, unknown>> | null | undefined,
   maxCost: number,
 ): GraphQLError | null {
-  const cost = queryCost(schema, document, operationName, variables);
-  if (cost <= maxCost) return null;
-  return new GraphQLError(
-    `The operation costs ${cost}, over the maximum of ${maxCost}. Ask for fewer items (\`first\`) or fewer nested fields.`,
-    { extensions: { code: ERROR_CODES.QUERY_TOO_COSTLY, cost, maxCost } },
-  );
+  const { cost, introspectionCost } = operationCost(schema, document, operationName, variables);
+  if (cost > maxCost)
+    return new GraphQLError(
+      `The operation costs ${cost}, over the maximum of ${maxCost}. Ask for fewer items (\`first\`) or fewer nested fields.`,
+      { extensions: { code: ERROR_CODES.QUERY_TOO_COSTLY, cost, maxCost } },
+    );
+  const maxIntrospectionCost = introspectionBudget(schema);
+  if (introspectionCost > maxIntrospectionCost)
+    return new GraphQLError(
+      `The operation's introspection costs ${introspectionCost}, over one full introspection (${maxIntrospectionCost}). Introspect once per operation.`,
+      {
+        extensions: {
+          code: ERROR_CODES.INTROSPECTION_TOO_COSTLY,
+          cost: introspectionCost,
+          maxCost: maxIntrospectionCost,
+        },
+      },
+    );
+  return null;
 }

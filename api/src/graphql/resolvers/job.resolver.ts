@@ -13,7 +13,7 @@ import {
 } from "@vp/schema";
 import { DateTimeScalar } from "@vp/schema";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { basenameWithoutExtension, DOWNLOAD_EXPIRES_IN_SECONDS, type UserErrorData } from "../../services/index.js";
+import type { UserErrorData } from "../../services/index.js";
 import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { decodeGlobalId } from "../global-id.js";
@@ -60,14 +60,7 @@ export class JobResolver {
     const result = job.result;
     if (result === null) return null;
     let minted: Promise<SignedUrl> | null = null;
-    const mint = async (): Promise<SignedUrl> => {
-      const video = await ctx.services.getVideo(job.ownerId, job.videoId);
-      return ctx.platform.blobs.archives.createDownloadUrl(result.archiveKey, {
-        filename: `${basenameWithoutExtension(video?.filename ?? "video")}-frames.zip`,
-        expiresInSeconds: DOWNLOAD_EXPIRES_IN_SECONDS,
-        contentType: "application/zip",
-      });
-    };
+    const mint = (): Promise<SignedUrl> => ctx.services.archiveDownloadUrl(job, result);
     return { ...result, download: () => (minted ??= mint()) };
   }
 

@@ -5,7 +5,6 @@ import { viewerId } from "../auth-checker.js";
 import type { ApiContext } from "../context.js";
 import { notFoundError } from "../errors.js";
 import { decodeGlobalId } from "../global-id.js";
-import { jobUpdates, ownerJobUpdates } from "../subscriptions/job-updates.js";
 
 interface JobUpdatedArgs {
   readonly jobId: string;
@@ -17,21 +16,13 @@ async function subscribeJobUpdated({ args, context }: SubscribeResolverData<unkn
   const jobId = decodeGlobalId(args.jobId, "ExtractionJob");
   const notFound = notFoundError("No job with this id exists.");
   if (jobId === null) throw notFound;
-  const updates = await jobUpdates(context.platform.events, {
-    ownerId: owner,
-    jobId,
-    logger: context.logger,
-    loadCurrent: () => context.services.getJob(owner, jobId),
-  });
+  const updates = await context.services.jobUpdates(owner, jobId, context.logger);
   if (updates === null) throw notFound;
   return updates;
 }
 
 function subscribeMyJobUpdates({ context }: SubscribeResolverData<unknown, unknown, ApiContext>) {
-  return ownerJobUpdates(context.platform.events, {
-    ownerId: viewerId(context),
-    logger: context.logger,
-  });
+  return context.services.ownerJobUpdates(viewerId(context), context.logger);
 }
 
 @Resolver()

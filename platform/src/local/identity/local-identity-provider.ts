@@ -1,10 +1,11 @@
 import { createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Database, Statement } from "better-sqlite3";
 import { DomainError, newId } from "@vp/domain";
-import { SignJWT } from "jose";
+import { SignJWT, compactVerify, createLocalJWKSet } from "jose";
 import type { AuthTokens, IdentityProvider, UserRecord } from "../../ports/identity.js";
-import type { Mailer } from "../../ports/mailer.js";
-import { confirmationMail } from "./confirmation-mail.js";
+import type { Mail, Mailer } from "../../ports/mailer.js";
+import type { SessionRevocations } from "../../ports/session-revocations.js";
+import { accountExistsMail, confirmationMail } from "./confirmation-mail.js";
 import { assertAcceptablePassword, assertValidEmail, normalizeEmail } from "../../shared/credentials-policy.js";
 import { migrate } from "./migrate.js";
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type ScryptParams } from "./password-hash.js";
@@ -24,6 +25,14 @@ export interface LocalIdentityProviderOptions {
   readonly clock?: () => number;
   /** @default DEFAULT_SCRYPT_PARAMS */
   readonly scrypt?: ScryptParams;
+  /**
+   * Where signOut records the session (`sid`, the refresh family) so verifiers refuse its access
+   * tokens; the same store the API's verifier reads. Without it, access tokens of a signed-out
+   * session stay valid until they expire (the refresh family is revoked either way).
+   */
+  readonly revocations?: SessionRevocations;
+  /** Failures of mails sent in the background (sign-up of a taken address without confirmation). */
+  readonly onMailError?: (error: unknown) => void;
 }
 
 interface UserRow {
@@ -75,6 +84,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     insertUser: Statement<[string, string, string, number, string | null, number | null, number, number]>;
     setCode: Statement<[string | null, number | null, number, string]>;
     codeAttempt: Statement<[number, string]>;
+    touchAnyUser: Statement<[]>;
     confirmUser: Statement<[number, string]>;
     setPasswordHash: Statement<[string, number, string]>;
     refreshByHash: Statement<[string], RefreshRow>;
@@ -83,6 +93,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     revokeFamily: Statement<[number, string]>;
     deleteExpiredRefresh: Statement<[number]>;
   };
+  private readonly publicKeys: ReturnType<typeof createLocalJWKSet>;
 
   constructor(private readonly options: LocalIdentityProviderOptions) {
     this.clock = options.clock ?? Date.now;
@@ -106,6 +117,11 @@ export class LocalIdentityProvider implements IdentityProvider {
       codeAttempt: db.prepare(
         "UPDATE identity_users SET confirmation_attempts = confirmation_attempts + 1, updated_at = ? WHERE id = ?",
       ),
+      // Rewrites one row unchanged: a real write, as costly as counting an attempt.
+      touchAnyUser: db.prepare(
+        `UPDATE identity_users SET confirmation_attempts = confirmation_attempts
+           WHERE rowid = (SELECT max(rowid) FROM identity_users)`,
+      ),
       confirmUser: db.prepare(
         `UPDATE identity_users SET confirmed = 1, confirmation_code_hash = NULL, confirmation_expires_at = NULL,
            confirmation_attempts = 0, updated_at = ? WHERE id = ?`,
@@ -123,6 +139,11 @@ export class LocalIdentityProvider implements IdentityProvider {
       ),
       deleteExpiredRefresh: db.prepare("DELETE FROM identity_refresh_tokens WHERE expires_at < ?"),
     };
+    this.publicKeys = createLocalJWKSet(options.keys.jwks());
+  }
+
+  get requiresEmailConfirmation(): boolean {
+    return this.options.requireEmailConfirmation;
   }
 
   async signUp(input: {
@@ -130,7 +151,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     readonly password: string;
   }): Promise<{ userId: string; confirmed: boolean }> {
     const email = assertValidEmail(input.email);
-    assertAcceptablePassword(input.password, email);
+    await assertAcceptablePassword(input.password, email);
     const existing = this.sql.userByEmail.get(email);
     if (existing) return this.signUpAgain(existing, input.password);
 
@@ -159,13 +180,22 @@ export class LocalIdentityProvider implements IdentityProvider {
   }
 
   /**
+   * A taken address. Costs what a creation costs (one scrypt, the same mail behaviour) so neither
+   * time nor answer tells the caller anything; the owner gets the news by mail.
    * The only way back for someone whose code expired or was lost: signing up again with the
-   * same password re-sends a fresh code. Anything else about an existing address is a conflict.
+   * same password re-sends a fresh code. A different password never replaces the pending one.
    */
   private async signUpAgain(user: UserRow, password: string): Promise<{ userId: string; confirmed: boolean }> {
-    if (user.confirmed === 1) throw alreadyExists();
+    if (user.confirmed === 1) {
+      await hashPassword(password, this.scryptParams); // the hash a new account would have cost
+      await this.mailLikeANewAccount(accountExistsMail(user.email, { confirmed: true }));
+      throw alreadyExists();
+    }
     const check = await verifyPassword(password, user.password_hash, this.scryptParams);
-    if (!check.ok) throw alreadyExists();
+    if (!check.ok) {
+      await this.mailLikeANewAccount(accountExistsMail(user.email, { confirmed: false }));
+      throw alreadyExists();
+    }
     const code = newConfirmationCode();
     const now = this.clock();
     this.sql.setCode.run(codeHash(user.id, code), now + CODE_TTL_HOURS * 3600_000, now, user.id);
@@ -173,24 +203,38 @@ export class LocalIdentityProvider implements IdentityProvider {
     return { userId: user.id, confirmed: false };
   }
 
+  /**
+   * A new account waits for its mail only when it gets one (the code); without confirmation it
+   * gets none, so the taken-address mail then goes in the background to cost the same time.
+   */
+  private async mailLikeANewAccount(mail: Mail): Promise<void> {
+    if (this.options.requireEmailConfirmation) return this.sendMail(mail);
+    // After the answer has gone: building and writing the mail must not delay it either.
+    setImmediate(() => void this.sendMail(mail).catch((e: unknown) => this.options.onMailError?.(e)));
+  }
+
+  /**
+   * One answer, CODE_MISMATCH with one message, for every failure: unknown address, wrong,
+   * expired or locked code, nothing pending, already confirmed. Every path does one HMAC and
+   * one write, so timing does not separate them either.
+   */
   async confirm(input: { readonly email: string; readonly code: string }): Promise<void> {
-    const mismatch = (message = "The confirmation code is incorrect.") =>
-      new DomainError("CODE_MISMATCH", message, ["code"]);
+    const mismatch = () => new DomainError("CODE_MISMATCH", CODE_MISMATCH_MESSAGE, ["code"]);
     const user = this.sql.userByEmail.get(normalizeEmail(input.email));
-    if (!user) throw mismatch();
-    if (user.confirmed === 1) return; // confirming twice is harmless; saying so leaks nothing new
     const now = this.clock();
-    if (user.confirmation_code_hash === null || user.confirmation_expires_at === null) {
-      throw mismatch("No confirmation code is pending; sign up again to get a new one.");
-    }
-    if (user.confirmation_attempts >= MAX_CODE_ATTEMPTS) {
-      throw mismatch("Too many wrong codes; sign up again with the same password to get a new one.");
-    }
-    if (now > user.confirmation_expires_at)
-      throw mismatch("The confirmation code has expired; sign up again to get a new one.");
-    this.sql.codeAttempt.run(now, user.id);
-    if (!/^\d{6}$/.test(input.code) || !sameHex(codeHash(user.id, input.code), user.confirmation_code_hash))
-      throw mismatch();
+    const expected = user?.confirmation_code_hash ?? null;
+    const supplied = codeHash(user?.id ?? "", /^\d{6}$/.test(input.code) ? input.code : "");
+    const usable =
+      user !== undefined &&
+      user.confirmed === 0 &&
+      expected !== null &&
+      user.confirmation_expires_at !== null &&
+      now <= user.confirmation_expires_at &&
+      user.confirmation_attempts < MAX_CODE_ATTEMPTS;
+    // Counts the attempt; anything else rewrites a row unchanged, at the same cost.
+    if (usable) this.sql.codeAttempt.run(now, user.id);
+    else this.sql.touchAnyUser.run();
+    if (!usable || !sameHex(supplied, expected) || !/^\d{6}$/.test(input.code)) throw mismatch();
     this.sql.confirmUser.run(now, user.id);
   }
 
@@ -211,8 +255,9 @@ export class LocalIdentityProvider implements IdentityProvider {
       this.sql.setPasswordHash.run(await hashPassword(input.password, this.scryptParams), now, user.id);
     }
     this.sql.deleteExpiredRefresh.run(now);
-    const refreshToken = this.storeRefreshToken(user.id, randomUUID(), now + this.refreshTtlMs);
-    return this.tokens(user, refreshToken);
+    const familyId = randomUUID();
+    const refreshToken = this.storeRefreshToken(user.id, familyId, now + this.refreshTtlMs);
+    return this.tokens(user, refreshToken, familyId);
   }
 
   async refresh(refreshToken: string): Promise<AuthTokens> {
@@ -223,7 +268,7 @@ export class LocalIdentityProvider implements IdentityProvider {
     // One transaction so two concurrent uses of the same token cannot both rotate it; the
     // outcome is returned (not thrown) so a family revocation commits before we refuse.
     const outcome = this.options.db
-      .transaction((): { user: UserRow; token: string } | DomainError => {
+      .transaction((): { user: UserRow; token: string; familyId: string } | DomainError => {
         const row = this.sql.refreshByHash.get(sha256(refreshToken));
         if (!row || row.revoked_at !== null) return invalid();
         if (row.rotated_at !== null) {
@@ -238,11 +283,51 @@ export class LocalIdentityProvider implements IdentityProvider {
         return {
           user,
           token: this.storeRefreshToken(user.id, row.family_id, row.expires_at),
+          familyId: row.family_id,
         };
       })
       .immediate();
     if (outcome instanceof DomainError) throw outcome;
-    return this.tokens(outcome.user, outcome.token);
+    return this.tokens(outcome.user, outcome.token, outcome.familyId);
+  }
+
+  async signOut(input: {
+    readonly refreshToken?: string | undefined;
+    readonly accessToken?: string | undefined;
+  }): Promise<void> {
+    const families = new Set<string>();
+    const { refreshToken, accessToken } = input;
+    if (typeof refreshToken === "string" && /^[A-Za-z0-9_-]{43}$/.test(refreshToken)) {
+      const row = this.sql.refreshByHash.get(sha256(refreshToken));
+      if (row) families.add(row.family_id);
+    }
+    if (typeof accessToken === "string" && accessToken.length > 0 && accessToken.length <= 16_384) {
+      const sid = await this.sessionOfAccessToken(accessToken);
+      if (sid !== null) families.add(sid);
+    }
+    const now = this.clock();
+    for (const familyId of families) {
+      this.sql.revokeFamily.run(now, familyId);
+      // Its access tokens were minted at most accessTokenTtlSeconds ago and the family can mint no
+      // more: the revocation only has to outlive the last of them (plus the verifier's leeway).
+      const until = new Date(now + (this.options.accessTokenTtlSeconds + 60) * 1000);
+      await this.options.revocations?.revoke(familyId, until);
+    }
+  }
+
+  /**
+   * The `sid` of one of our access tokens, checked by signature and issuer only: an expired
+   * token still names the session to end (its refresh token may live on).
+   */
+  private async sessionOfAccessToken(token: string): Promise<string | null> {
+    try {
+      const { payload } = await compactVerify(token, this.publicKeys, { algorithms: [this.options.keys.alg] });
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      if (claims.iss !== this.options.issuer || claims.token_use !== "access") return null;
+      return typeof claims.sid === "string" && claims.sid.length > 0 ? claims.sid : null;
+    } catch {
+      return null;
+    }
   }
 
   async getUser(userId: string): Promise<UserRecord | null> {
@@ -256,12 +341,14 @@ export class LocalIdentityProvider implements IdentityProvider {
     return token;
   }
 
-  private async tokens(user: UserRow, refreshToken: string): Promise<AuthTokens> {
+  private async tokens(user: UserRow, refreshToken: string, familyId: string): Promise<AuthTokens> {
     const { keys, issuer, accessTokenTtlSeconds } = this.options;
     const iat = Math.floor(this.clock() / 1000);
     const accessToken = await new SignJWT({
       email: user.email,
       token_use: "access",
+      // The session (refresh-token family): what signOut revokes and verifiers check.
+      sid: familyId,
     })
       .setProtectedHeader({ alg: keys.alg, kid: keys.kid, typ: "JWT" })
       .setSubject(user.id)
@@ -278,9 +365,13 @@ export class LocalIdentityProvider implements IdentityProvider {
     };
   }
 
-  private async mailCode(email: string, code: string): Promise<void> {
+  private mailCode(email: string, code: string): Promise<void> {
+    return this.sendMail(confirmationMail(email, code, CODE_TTL_HOURS));
+  }
+
+  private async sendMail(mail: Mail): Promise<void> {
     try {
-      await this.options.mailer.send(confirmationMail(email, code, CODE_TTL_HOURS));
+      await this.options.mailer.send(mail);
     } catch (cause) {
       const error = new DomainError(
         "INTERNAL",
@@ -291,6 +382,8 @@ export class LocalIdentityProvider implements IdentityProvider {
   }
 }
 
+const CODE_MISMATCH_MESSAGE =
+  "The confirmation code is incorrect or has expired. Sign up again with the same email and password to get a new one.";
 const alreadyExists = () => new DomainError("ALREADY_EXISTS", "An account with this email already exists.", ["email"]);
 const newConfirmationCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, "0");
 /** Keyed by the user id so equal codes of two users never share a hash. */

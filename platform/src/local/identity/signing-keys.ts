@@ -36,8 +36,12 @@ export async function loadOrCreateSigningKeys(dir: string): Promise<SigningKeys>
   const keysDir = join(dir, "keys");
   const path = join(keysDir, KEY_FILE);
   await mkdir(keysDir, { recursive: true, mode: 0o700 });
+  await chmod(keysDir, 0o700); // the mode above applies only when the folder is created
   const existing = await readKeyFile(path);
-  if (existing) return fromStored(existing);
+  if (existing) {
+    await chmod(path, 0o600); // a key written by an older version, or copied in, may be readable by others
+    return fromStored(existing);
+  }
 
   const { privateKey } = await generateKeyPair(SIGNING_ALG, {
     extractable: true,

@@ -7,7 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dynalite from "dynalite";
 import S3rver from "s3rver";
+import { CreateUserPoolClientCommand, CreateUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { createAwsClients, type AwsClients } from "../../aws/clients.js";
+import { createTable } from "../../aws/dynamo-table.js";
 
 /** Per-test random names (buckets: lowercase, 3-63 chars). */
 export const randomName = (prefix: string): string => `${prefix}-${randomBytes(5).toString("hex")}`;
@@ -149,4 +152,33 @@ export async function startSesLocal(): Promise<SesLocal> {
 /** AWS clients pointed at the given local endpoints, with static test credentials. */
 export function testClients(endpoints: Parameters<typeof createAwsClients>[0]["endpoints"]): AwsClients {
   return createAwsClients({ region: TEST_REGION, endpoints, forcePathStyle: true, credentials: TEST_CREDENTIALS });
+}
+
+/** The resources the CDK app creates, made on the test servers through the same wire protocols. */
+export interface ProvisionedResources {
+  readonly table: string;
+  readonly videosBucket: string;
+  readonly archivesBucket: string;
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+}
+
+/** A table, the two buckets and a user pool with an app client (password auth), each with a random name. */
+export async function provisionResources(clients: AwsClients): Promise<ProvisionedResources> {
+  const table = randomName("vp-records");
+  const [videosBucket, archivesBucket] = [randomName("vp-videos"), randomName("vp-archives")];
+  await createTable(clients.dynamodb(), table);
+  for (const Bucket of [videosBucket, archivesBucket]) await clients.s3().send(new CreateBucketCommand({ Bucket }));
+  const pool = await clients
+    .cognito()
+    .send(new CreateUserPoolCommand({ PoolName: randomName("vp"), UsernameAttributes: ["email"] }));
+  const userPoolId = pool.UserPool!.Id!;
+  const app = await clients.cognito().send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: userPoolId,
+      ClientName: "api",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    }),
+  );
+  return { table, videosBucket, archivesBucket, userPoolId, userPoolClientId: app.UserPoolClient!.ClientId! };
 }

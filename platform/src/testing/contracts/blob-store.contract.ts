@@ -289,6 +289,27 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
         expect(await store.head("up/other.mp4")).toBeNull();
       });
 
+      it("a second PUT to a used target is refused and the bytes stay", async () => {
+        const first = bytes(5000, 21);
+        const target = await store.createUploadTarget("up/once.mp4", {
+          contentType: "video/mp4",
+          sizeBytes: first.length,
+          expiresInSeconds: 300,
+        });
+        const ok = await send(target, first);
+        expect(ok.status, await ok.clone().text()).toBeLessThan(300);
+        // Other bytes of the signed size (the attack), then the same bytes again (a client retrying a
+        // PUT whose answer it lost): both refused, as 4xx, and the stored blob stays as it was. The
+        // retrying client's upload is complete anyway: it goes on to finish the upload.
+        for (const again of [bytes(5000, 22), first]) {
+          const res = await send(target, again);
+          expect(res.status, await res.clone().text()).toBeGreaterThanOrEqual(400);
+          expect(res.status).toBeLessThan(500);
+          expect(await store.head("up/once.mp4")).toEqual({ sizeBytes: first.length, contentType: "video/mp4" });
+          expect((await readAll(await store.get("up/once.mp4"))).equals(first)).toBe(true);
+        }
+      });
+
       it("refuses an expired URL with 403", async () => {
         const target = await store.createUploadTarget("up/late.mp4", {
           contentType: "video/mp4",
@@ -409,6 +430,25 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
         expect(await store.head("mp/missing.mp4")).toBeNull();
         // The refusals left the upload intact: it still completes.
         expect((await complete(all)).sizeBytes).toBe(size());
+      });
+
+      it("once completed, its parts' URLs and a second completion cannot change the object", async () => {
+        const { data, target, mp, slices, sendParts } = await begin("mp/done.mp4");
+        const etags = await sendParts();
+        const parts = [...etags].map(([partNumber, etag]) => ({ partNumber, etag }));
+        await store.completeUpload("mp/done.mp4", { uploadId: mp.uploadId, parts });
+        // Each part's URL again, with other bytes of the right size. The local store refuses (the upload
+        // is gone); S3 answers NoSuchUpload (s3rver takes the part into a folder it never reads again).
+        for (const [i, part] of mp.parts.entries()) {
+          const res = await sendPart(target, part, bytes(slices[i]!.length, 30 + i));
+          await res.arrayBuffer();
+        }
+        await expectDomainError(
+          store.completeUpload("mp/done.mp4", { uploadId: mp.uploadId, parts }),
+          "UPLOAD_MISSING",
+        );
+        expect(await store.head("mp/done.mp4")).toEqual({ sizeBytes: data.length, contentType: "video/mp4" });
+        expect((await readAll(await store.get("mp/done.mp4"))).equals(data)).toBe(true);
       });
 
       it("aborts idempotently, leaving nothing to complete or read", async () => {

@@ -6,8 +6,18 @@ import type { AccessTokenVerifier, IdentityProvider } from "../../ports/identity
 
 export interface IdentityHarness {
   readonly identity: IdentityProvider;
-  /** Verifies this provider's access tokens the way the API does (through the provider's JWKS). */
+  /**
+   * Verifies this provider's access tokens the way the API does (through the provider's JWKS,
+   * consulting the revocation store the provider's signOut writes to).
+   */
   readonly verifier: AccessTokenVerifier;
+  /** Subjects of the mails our Mailer sent to `email` (not Cognito's own code mails). */
+  mailSubjects(email: string): Promise<readonly string[]>;
+  /**
+   * Whether signOut given only the refresh token also ends the access tokens: true where tokens
+   * name their session (local `sid`, Cognito `origin_jti`); cognito-local sets neither.
+   */
+  readonly accessTokensNameTheirSession: boolean;
   /** A verifier like `verifier` whose clock reads `clock()` (ms): shows expiry without waiting. */
   verifierAt(clock: () => number): AccessTokenVerifier;
   /** The latest confirmation code mailed to `email` (local: the mailer fake; Cognito: its stored code). */
@@ -61,9 +71,14 @@ export function identityProviderContract(name: string, make: IdentityHarnessFact
         });
       });
 
-      it("refuses a second account for the same address, whatever its case", async () => {
+      it("says it needs no confirmation", () => {
+        expect(h.identity.requiresEmailConfirmation).toBe(false);
+      });
+
+      it("refuses a second account for the same address, whatever its case, and mails the owner", async () => {
         const email = uniqueEmail("dup");
         await h.identity.signUp({ email, password: GOOD_PASSWORD });
+        expect(await h.mailSubjects(email)).toEqual([]);
         await expectCode(h.identity.signUp({ email, password: "another pass 7" }), "ALREADY_EXISTS");
         await expectCode(
           h.identity.signUp({
@@ -72,14 +87,42 @@ export function identityProviderContract(name: string, make: IdentityHarnessFact
           }),
           "ALREADY_EXISTS",
         );
+        // Mailed in the background when no confirmation is needed (to cost what a creation costs).
+        for (let i = 0; i < 100 && (await h.mailSubjects(email)).length < 2; i++)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(await h.mailSubjects(email)).toEqual([
+          "You already have a video-processor account",
+          "You already have a video-processor account",
+        ]);
+        // ...and the account is unchanged: the first password still signs in, the other does not.
+        await h.identity.signIn({ email, password: GOOD_PASSWORD });
+        await expectCode(h.identity.signIn({ email, password: "another pass 7" }), "INVALID_CREDENTIALS");
       });
 
       it.each([
         ["too short", "Ab1!xyz"],
-        ["one kind of character only", "abcdefghijkl"],
+        ["a keyboard sequence", "abcdefghijkl"],
         ["digits only", "12345678901"],
+        ["common, with a digit", "password1"],
+        ["common digits and a letter", "12345678a"],
+        ["common, with capitals and symbols", "Password123!"],
+        ["l33t of a common one", "p@ssw0rd123"],
+        ["a keyboard walk", "qwertyuiop"],
+        ["a repeat", "aaaaaaaaaaaa"],
+        ["too long", "a long passphrase ".repeat(15)],
       ])("refuses a weak password (%s)", async (_why, password) => {
         await expectCode(h.identity.signUp({ email: uniqueEmail("weak"), password }), "WEAK_PASSWORD");
+      });
+
+      it.each([
+        ["a lowercase passphrase, no digits or symbols", "purple tractor sings loudly"],
+        ["65 characters", "the quick brown fox jumps over the lazy dog while it rains on top"],
+        ["random, 10 characters", "q7#Lm2vX9p"],
+        ["Unicode", "ünïcödé pässwörd ñandú 🙂"],
+      ])("accepts a good password without composition rules (%s)", async (_why, password) => {
+        await expect(h.identity.signUp({ email: uniqueEmail("good"), password })).resolves.toMatchObject({
+          confirmed: true,
+        });
       });
 
       it("refuses the email address as password", async () => {
@@ -148,6 +191,50 @@ export function identityProviderContract(name: string, make: IdentityHarnessFact
       it("refuses a garbage refresh token", async () => {
         await expectCode(h.identity.refresh("not-a-refresh-token"), "INVALID_TOKEN");
         await expectCode(h.identity.refresh(""), "INVALID_TOKEN");
+      });
+
+      describe("sign-out", () => {
+        const session = async () => {
+          const email = uniqueEmail("out");
+          await h.identity.signUp({ email, password: GOOD_PASSWORD });
+          return h.identity.signIn({ email, password: GOOD_PASSWORD });
+        };
+
+        it("ends the refresh token and the access tokens of the session, not another session", async () => {
+          const tokens = await session();
+          const other = await session();
+          await h.verifier.verify(tokens.accessToken);
+          await h.identity.signOut({ refreshToken: tokens.refreshToken, accessToken: tokens.accessToken });
+          await expectCode(h.verifier.verify(tokens.accessToken), "INVALID_TOKEN");
+          await expectCode(h.identity.refresh(tokens.refreshToken), "INVALID_TOKEN");
+          await expect(h.verifier.verify(other.accessToken)).resolves.toMatchObject({ userId: expect.any(String) });
+          await expect(h.identity.refresh(other.refreshToken)).resolves.toMatchObject({ tokenType: "Bearer" });
+        });
+
+        it("ends the session from its access token alone", async () => {
+          const tokens = await session();
+          await h.identity.signOut({ accessToken: tokens.accessToken });
+          await expectCode(h.verifier.verify(tokens.accessToken), "INVALID_TOKEN");
+          // Whatever the refresh token still gets at the provider, its tokens are refused here.
+          const after = await h.identity.refresh(tokens.refreshToken).catch(() => null);
+          if (after !== null && h.accessTokensNameTheirSession)
+            await expectCode(h.verifier.verify(after.accessToken), "INVALID_TOKEN");
+        });
+
+        it("ends the session from its refresh token alone", async () => {
+          const tokens = await session();
+          await h.identity.signOut({ refreshToken: tokens.refreshToken });
+          await expectCode(h.identity.refresh(tokens.refreshToken), "INVALID_TOKEN");
+          if (h.accessTokensNameTheirSession) await expectCode(h.verifier.verify(tokens.accessToken), "INVALID_TOKEN");
+        });
+
+        it("is idempotent and silent about unknown or garbage tokens", async () => {
+          const tokens = await session();
+          await h.identity.signOut({ refreshToken: tokens.refreshToken, accessToken: tokens.accessToken });
+          await h.identity.signOut({ refreshToken: tokens.refreshToken, accessToken: tokens.accessToken });
+          await h.identity.signOut({ refreshToken: "x".repeat(43), accessToken: "a.b.c" });
+          await h.identity.signOut({});
+        });
       });
 
       it("returns null from getUser for an unknown id", async () => {
@@ -258,6 +345,35 @@ export function identityProviderContract(name: string, make: IdentityHarnessFact
 
       it("answers CODE_MISMATCH for an address that never signed up", async () => {
         await expectCode(h.identity.confirm({ email: uniqueEmail("ghost"), code: "123456" }), "CODE_MISMATCH");
+      });
+
+      it("says it needs confirmation", () => {
+        expect(h.identity.requiresEmailConfirmation).toBe(true);
+      });
+
+      it("answers an unknown address, a wrong code and an already confirmed account with one error", async () => {
+        const email = uniqueEmail("same");
+        await h.identity.signUp({ email, password: GOOD_PASSWORD });
+        const code = await h.readConfirmationCode(email);
+        const wrong = code === "000000" ? "111111" : "000000";
+        const outcome = (p: Promise<unknown>) =>
+          p.then(
+            () => "resolved",
+            (e: unknown) => (isDomainError(e) ? `${e.code}: ${e.message}` : String(e)),
+          );
+        const ghost = await outcome(h.identity.confirm({ email: uniqueEmail("ghost"), code: wrong }));
+        expect(ghost).toMatch(/^CODE_MISMATCH: /);
+        expect(await outcome(h.identity.confirm({ email, code: wrong }))).toBe(ghost);
+        await h.identity.confirm({ email, code });
+        expect(await outcome(h.identity.confirm({ email, code }))).toBe(ghost);
+        expect(await outcome(h.identity.confirm({ email, code: wrong }))).toBe(ghost);
+      });
+
+      it("mails the owner of a taken address, and waits for that mail as for a code", async () => {
+        const email = uniqueEmail("taken");
+        await h.identity.signUp({ email, password: GOOD_PASSWORD });
+        await expectCode(h.identity.signUp({ email, password: "another pass 7" }), "ALREADY_EXISTS");
+        expect(await h.mailSubjects(email)).toContain("You already have a video-processor account");
       });
     });
   });

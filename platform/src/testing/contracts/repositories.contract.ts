@@ -551,6 +551,62 @@ export function repositoriesContract(name: string, make: () => Promise<Repositor
       });
     });
 
+    describe("per-user quotas", () => {
+      const pause = () => new Promise((r) => setTimeout(r, 3));
+
+      it("counts an owner's jobs by status and by creation time (exclusive), never another owner's", async () => {
+        const v = await videos.create(newVideo(owner));
+        const queued = await createJob(v);
+        const running = await createJob(v);
+        await jobs.update(running.id, { status: ["QUEUED"] }, { status: "RUNNING", attempts: 1 });
+        const cancelled = await createJob(v);
+        await jobs.update(cancelled.id, {}, { status: "CANCELLED" });
+        await pause();
+        const cutoff = new Date();
+        await pause();
+        const fresh = await createJob(v);
+        const other = await videos.create(newVideo(`user-${randomUUID()}`));
+        await createJob(other);
+
+        expect(await jobs.countForOwner(owner)).toBe(4);
+        expect(await jobs.countForOwner(owner, { statuses: ["QUEUED", "RUNNING"] })).toBe(3);
+        expect(await jobs.countForOwner(owner, { statuses: ["CANCELLED"] })).toBe(1);
+        expect(await jobs.countForOwner(owner, { statuses: [] })).toBe(0);
+        expect(await jobs.countForOwner(owner, { createdAfter: cutoff })).toBe(1);
+        expect(await jobs.countForOwner(owner, { createdAfter: cutoff, statuses: ["QUEUED"] })).toBe(1);
+        expect(await jobs.countForOwner(owner, { createdAfter: cutoff, statuses: ["RUNNING"] })).toBe(0);
+        // Strictly after: a job created at exactly that instant is outside the window.
+        expect(await jobs.countForOwner(owner, { createdAfter: fresh.createdAt })).toBe(0);
+        expect(await jobs.countForOwner(owner, { createdAfter: new Date(queued.createdAt.getTime() - 1) })).toBe(4);
+        expect(await jobs.countForOwner("someone-else")).toBe(0);
+        // A job that leaves a live state leaves the live count.
+        await jobs.update(running.id, { status: ["RUNNING"] }, { status: "FAILED", finishedAt: new Date() });
+        expect(await jobs.countForOwner(owner, { statuses: ["QUEUED", "RUNNING"] })).toBe(2);
+      });
+
+      it("sums stored bytes: every video's declared size plus its jobs' archives, per owner", async () => {
+        expect(await videos.storedBytesForOwner(owner)).toBe(0);
+        const a = await videos.create(newVideo(owner, { sizeBytes: 3_000_000_000 }));
+        const b = await videos.create(newVideo(owner, { sizeBytes: 1234 }));
+        await videos.create(newVideo(`user-${randomUUID()}`, { sizeBytes: 999 }));
+        const done = await createJob(a);
+        await jobs.update(done.id, { status: ["QUEUED"] }, { status: "RUNNING", attempts: 1 });
+        await jobs.update(
+          done.id,
+          { status: ["RUNNING"] },
+          {
+            status: "SUCCEEDED",
+            finishedAt: new Date(),
+            result: { frameCount: 3, archiveKey: "k", archiveSizeBytes: 5_000_000_000, strategy: "seek-parallel" },
+          },
+        );
+        await createJob(b);
+        expect(await videos.storedBytesForOwner(owner)).toBe(3_000_000_000 + 1234 + 5_000_000_000);
+        await videos.deleteForOwner(owner, a.id);
+        expect(await videos.storedBytesForOwner(owner)).toBe(1234);
+      });
+    });
+
     it("reads options stored in the earlier flat shape as their mode's variant", async () => {
       // Written before options were a union by mode: every mode's defaults side by side.
       const flat = { ...options, timestampUnit: "SECONDS", sceneMinGapSeconds: 1 } as unknown as ExtractionOptions;
