@@ -49,6 +49,8 @@ export const WS_FORBIDDEN = 4403;
 
 /** Close code for a user's connection over VP_WS_MAX_CONNECTIONS_PER_USER (graphql-ws clients do not retry it). */
 export const WS_TOO_MANY_CONNECTIONS = 4429;
+/** Subscribes refused for the per-connection limit before the socket is closed with 4429. */
+export const REFUSALS_BEFORE_CLOSE = 5;
 
 /** Largest delay setTimeout takes. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -74,6 +76,13 @@ export function tokenExpiry(authorization: string): number | null {
 export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { schema, platform, services, logger, limits, connections } = options;
   const sessions = new WeakMap<WebSocket, Session>();
+  const refusals = new WeakMap<WebSocket, number>();
+  const tooManySubscriptions = [
+    new GraphQLError(
+      `This connection already runs ${connections.maxSubscriptionsPerConnection} operations, the maximum. Complete one first, or open another connection.`,
+      { extensions: { code: ERROR_CODES.TOO_MANY_SUBSCRIPTIONS, max: connections.maxSubscriptionsPerConnection } },
+    ),
+  ];
   const openByUser = new Map<string, number>();
   const rules = [...specifiedRules, createDepthLimitRule(limits.maxDepth)];
 
@@ -158,18 +167,16 @@ export function startGraphqlWs(wss: WebSocketServer, options: GraphqlWsOptions):
           ];
         // This operation is already in ctx.subscriptions.
         const running = Object.keys(ctx.subscriptions).length;
-        if (running > connections.maxSubscriptionsPerConnection)
-          return [
-            new GraphQLError(
-              `This connection already runs ${running - 1} operations, the maximum. Complete one first, or open another connection.`,
-              {
-                extensions: {
-                  code: ERROR_CODES.TOO_MANY_SUBSCRIPTIONS,
-                  max: connections.maxSubscriptionsPerConnection,
-                },
-              },
-            ),
-          ];
+        if (running > connections.maxSubscriptionsPerConnection) {
+          // A client that keeps asking after being told is flooding: each refusal costs an error
+          // frame on the event loop, so after a few the socket itself goes (graphql-ws does not retry 4429).
+          const refused = (refusals.get(ctx.extra.socket) ?? 0) + 1;
+          refusals.set(ctx.extra.socket, refused);
+          if (refused > REFUSALS_BEFORE_CLOSE)
+            ctx.extra.socket.close(WS_TOO_MANY_CONNECTIONS, "Too many subscriptions on one connection");
+          // One error for every refusal: building a GraphQLError (a stack trace) per flooded frame costs more than the rest.
+          return tooManySubscriptions;
+        }
         const tooLarge = checkTokenCount(payload.query, limits.maxTokens);
         if (tooLarge !== null) return [tooLarge];
         let document: DocumentNode;
