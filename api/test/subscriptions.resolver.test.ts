@@ -141,4 +141,22 @@ describe("myJobUpdates", () => {
     });
     await stream.return(undefined);
   });
+  it("with replaySeconds, answers first with the live and recently changed jobs, then only newer versions", async () => {
+    const live = await uploadVideo(env, "kim", tiny);
+    const done = await uploadVideo(env, "kim", tiny);
+    await env.services.cancelJob("kim", { jobId: rawId(done.completed.job!.id) });
+    await uploadVideo(env, "lee", tiny);
+    // As a client re-subscribing after a dropped connection does: what changed meanwhile comes first.
+    const stream = await open("kim", `subscription { myJobUpdates(replaySeconds: 60) { id status } }`);
+    const first = [await nextData(stream, "myJobUpdates"), await nextData(stream, "myJobUpdates")];
+    expect(first).toEqual([
+      { id: live.completed.job!.id, status: "QUEUED" },
+      { id: done.completed.job!.id, status: "CANCELLED" },
+    ]);
+    await workerWrites(rawId(live.completed.job!.id), { status: "RUNNING", startedAt: new Date(), attempts: 1 }, [
+      "QUEUED",
+    ]);
+    expect(await nextData(stream, "myJobUpdates")).toMatchObject({ id: live.completed.job!.id, status: "RUNNING" });
+    await stream.return(undefined);
+  });
 });

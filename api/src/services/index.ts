@@ -55,6 +55,6 @@ export function createServices(deps: ServiceDeps): Services {
     latestJob: (ownerId, videoId) => queries.latestJob(deps, ownerId, videoId),
     archiveDownloadUrl: (job, result) => queries.archiveDownloadUrl(deps, job, result),
     jobUpdates: (ownerId, jobId, logger) => queries.jobUpdates(deps, ownerId, jobId, logger),
-    ownerJobUpdates: (ownerId, logger) => queries.ownerJobUpdates(deps, ownerId, logger),
+    ownerJobUpdates: (ownerId, logger, replaySeconds) => queries.ownerJobUpdates(deps, ownerId, logger, replaySeconds),
   };
 }

@@ -54,11 +54,25 @@ export async function jobUpdates(
   return filterMap(channel, freshJobsOnly(input.ownerId, input.logger, seen), [current]);
 }
 
-/** Every job of one owner, from now on. */
+/**
+ * Every job of one owner, from now on; with `loadRecent`, first the current state of the jobs it
+ * returns (oldest change first), so a client that re-subscribes after a dropped connection learns
+ * what changed in between. Subscribes before reading, as jobUpdates does.
+ */
 export async function ownerJobUpdates(
   bus: EventBus,
-  input: { readonly ownerId: string; readonly logger: Logger },
+  input: { readonly ownerId: string; readonly logger: Logger; readonly loadRecent?: () => Promise<readonly Job[]> },
 ): Promise<AsyncIterableIterator<Job>> {
   const channel = await openChannel(bus, ownerChannel(input.ownerId));
-  return filterMap(channel, freshJobsOnly(input.ownerId, input.logger, new Map()));
+  let recent: Job[];
+  try {
+    recent = [...((await input.loadRecent?.()) ?? [])]
+      .filter((j) => j.ownerId === input.ownerId)
+      .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
+  } catch (e) {
+    await channel.return?.();
+    throw e;
+  }
+  const seen = new Map(recent.map((j) => [j.id, j.version]));
+  return filterMap(channel, freshJobsOnly(input.ownerId, input.logger, seen), recent);
 }

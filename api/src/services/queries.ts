@@ -60,6 +60,26 @@ export const jobUpdates = (deps: ServiceDeps, ownerId: string, jobId: string, lo
     loadCurrent: () => getJob(deps, ownerId, jobId),
   });
 
-/** Every change to any of the owner's jobs, from now on. */
-export const ownerJobUpdates = (deps: ServiceDeps, ownerId: string, logger: Logger) =>
-  ownerJobUpdatesOn(deps.platform.events, { ownerId, logger });
+/** How many recent jobs a replay looks at, at most (newest first). */
+const REPLAY_MAX_JOBS = 100;
+
+/**
+ * Every change to any of the owner's jobs, from now on; with `replaySeconds`, first the current
+ * state of the jobs that are live or changed within that many seconds (at most the newest 100).
+ */
+export const ownerJobUpdates = (deps: ServiceDeps, ownerId: string, logger: Logger, replaySeconds = 0) =>
+  ownerJobUpdatesOn(deps.platform.events, {
+    ownerId,
+    logger,
+    ...(replaySeconds > 0
+      ? {
+          loadRecent: async () => {
+            const since = (deps.now ?? (() => new Date()))().getTime() - replaySeconds * 1000;
+            const page = await listJobs(deps, ownerId, { first: REPLAY_MAX_JOBS });
+            return page.items.filter(
+              (j) => j.status === "QUEUED" || j.status === "RUNNING" || j.updatedAt.getTime() >= since,
+            );
+          },
+        }
+      : {}),
+  });

@@ -5,14 +5,19 @@ import { jobLine } from "../format.js";
 import { EXIT } from "../io.js";
 import { COMMON_HELP, serverCommand } from "../server-command.js";
 
+/** What `vproc watch` asks the server to replay at each (re)subscribe: covers any reconnect gap. */
+const RECONNECT_REPLAY_SECONDS = 120;
+
 export const watchCommand = serverCommand({
   name: "watch",
   summary: "follow one job to its end, or every change to your jobs",
   usage: `vproc watch [JOB]
 
 With JOB: follows it live (its current state first, then each change) until it ends; exit 0 when
-it SUCCEEDED, 1 when it FAILED or was CANCELLED. Without JOB: prints every change to any of your
-jobs as it happens, until Ctrl-C. With --json, one JSON object per line.
+it SUCCEEDED, 1 when it FAILED or was CANCELLED. Without JOB: prints the current state of your live
+and recently changed jobs, then every change to any of them as it happens, until Ctrl-C (after a
+dropped connection it reconnects and prints what changed meanwhile). With --json, one JSON object
+per line.
 
 ${COMMON_HELP}
 
@@ -39,7 +44,9 @@ Examples:
       assertSucceeded(final);
       return EXIT.OK;
     }
-    const updates = client.subscribe(MyJobUpdatesDocument, {});
+    // The subscription is re-sent as it is after a reconnect: the replay covers what changed meanwhile
+    // (a job already printed is printed again with its current state).
+    const updates = client.subscribe(MyJobUpdatesDocument, { replaySeconds: RECONNECT_REPLAY_SECONDS });
     const stop = (): void => void updates.return?.();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
