@@ -1,22 +1,12 @@
-import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  extractionOptionsSchema,
-  markUploaded,
-  type ExtractionOptionsInput,
-  type ExtractionRequested,
-  type Job,
-} from "@vp/domain";
+import type { ExtractionOptionsInput, Job } from "@vp/domain";
 import { extract, probe } from "@vp/engine";
-import { createLocalPlatform, type LocalPlatform, type QueueMessage } from "@vp/platform";
+import type { LocalPlatform } from "@vp/platform";
 import { archiveKeyFor, createExtractionHandler } from "../src/runner/extraction-handler.js";
-
-const exec = promisify(execFile);
+import { makeVideo, openPlatform, runOnce, uploadedJob } from "./support/handler-fixture.js";
 
 /**
  * Bounded work per job, through the worker on real ffmpeg: a source over the pixel limit is
@@ -35,28 +25,11 @@ describe("extraction handler: limits per job", () => {
   let extractions = 0;
   let handle: ReturnType<typeof createExtractionHandler>;
 
-  const video = async (name: string, size: string, seconds: number): Promise<Buffer> => {
-    const file = join(dir, name);
-    await exec("ffmpeg", [
-      ...["-v", "error", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=10`, "-t", String(seconds)],
-      ...["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", file],
-    ]);
-    return readFile(file);
-  };
-
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "vp-worker-limits-"));
-    platform = await createLocalPlatform({
-      dataDir: join(dir, "data"),
-      publicUrl: () => "http://localhost:1",
-      issuer: "urn:video-processor:test",
-      accessTokenTtlSeconds: 3600,
-      requireEmailConfirmation: false,
-      mailFrom: "test <test@localhost>",
-      jobMaxAttempts: 3,
-    });
-    tiny = await video("tiny.mp4", "160x120", 2);
-    large = await video("large.mp4", "1600x1200", 1);
+    platform = await openPlatform(dir);
+    tiny = await makeVideo(dir, "tiny.mp4", "160x120", 2);
+    large = await makeVideo(dir, "large.mp4", "1600x1200", 1);
     handle = createExtractionHandler({
       platform,
       engine: {
@@ -82,35 +55,10 @@ describe("extraction handler: limits per job", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function uploaded(bytes: Buffer, options: ExtractionOptionsInput): Promise<Job> {
-    const id = randomUUID();
-    const extraction = extractionOptionsSchema.parse(options);
-    const v = await platform.videos.create({
-      id,
-      ownerId: "owner",
-      filename: "clip.mp4",
-      contentType: "video/mp4",
-      sizeBytes: bytes.length,
-      blobKey: `owner/${id}/clip.mp4`,
-      extraction,
-    });
-    await platform.blobs.videos.put(v.blobKey, bytes);
-    const change = markUploaded(v);
-    await platform.videos.update(v.id, change.when, change.patch);
-    return platform.jobs.create({ id: randomUUID(), ownerId: "owner", videoId: id, options: extraction });
-  }
+  const uploaded = (bytes: Buffer, options: ExtractionOptionsInput): Promise<Job> =>
+    uploadedJob(platform, bytes, options);
 
-  const run = async (job: Job): Promise<Job> => {
-    const message: QueueMessage<ExtractionRequested> = {
-      id: randomUUID(),
-      receipt: randomUUID(),
-      body: { jobId: job.id, videoId: job.videoId, ownerId: job.ownerId },
-      attempts: 1,
-      enqueuedAt: new Date(),
-    };
-    expect(await handle(message, { signal: new AbortController().signal })).toEqual({ kind: "ack" });
-    return (await platform.jobs.findById(job.id))!;
-  };
+  const run = (job: Job): Promise<Job> => runOnce(handle, platform, job);
 
   it("refuses a source over VP_MAX_SOURCE_PIXELS at its probe: job FAILED SOURCE_TOO_LARGE, video REJECTED, nothing decoded", async () => {
     const before = extractions;

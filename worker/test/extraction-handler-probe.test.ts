@@ -1,21 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  extractionOptionsSchema,
-  markUploaded,
-  type ExtractionOptionsInput,
-  type ExtractionRequested,
-  type Job,
-  type JobEvent,
-} from "@vp/domain";
+import { extractionOptionsSchema, type ExtractionOptionsInput, type Job, type JobEvent } from "@vp/domain";
 import { extract, probe } from "@vp/engine";
-import { createLocalPlatform, type LocalPlatform, type QueueMessage } from "@vp/platform";
+import type { LocalPlatform } from "@vp/platform";
 import { createExtractionHandler } from "../src/runner/extraction-handler.js";
+import { makeVideo, openPlatform, runOnce, uploadedJob } from "./support/handler-fixture.js";
 
 /**
  * The worker probes a video as the first step of its job (the API has no ffprobe): the probe is
@@ -32,21 +24,8 @@ describe("extraction handler: probing where ffmpeg lives", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "vp-worker-probe-"));
-    platform = await createLocalPlatform({
-      dataDir: join(dir, "data"),
-      publicUrl: () => "http://localhost:1",
-      issuer: "urn:video-processor:test",
-      accessTokenTtlSeconds: 3600,
-      requireEmailConfirmation: false,
-      mailFrom: "test <test@localhost>",
-      jobMaxAttempts: 3,
-    });
-    const file = join(dir, "tiny.mp4");
-    await promisify(execFile)("ffmpeg", [
-      ...["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "2"],
-      ...["-c:v", "libx264", "-pix_fmt", "yuv420p", file],
-    ]);
-    tiny = await readFile(file);
+    platform = await openPlatform(dir);
+    tiny = await makeVideo(dir, "tiny.mp4", "160x120", 2);
     handle = createExtractionHandler({
       platform: {
         ...platform,
@@ -74,36 +53,10 @@ describe("extraction handler: probing where ffmpeg lives", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** What completeVideoUpload leaves: the bytes stored, the video PROCESSING, its first job QUEUED. */
-  async function uploaded(bytes: Buffer, options: ExtractionOptionsInput): Promise<Job> {
-    const id = randomUUID();
-    const extraction = extractionOptionsSchema.parse(options);
-    const video = await platform.videos.create({
-      id,
-      ownerId: "owner",
-      filename: "clip.mp4",
-      contentType: "video/mp4",
-      sizeBytes: bytes.length,
-      blobKey: `owner/${id}/clip.mp4`,
-      extraction,
-    });
-    await platform.blobs.videos.put(video.blobKey, bytes);
-    const change = markUploaded(video);
-    await platform.videos.update(video.id, change.when, change.patch);
-    return platform.jobs.create({ id: randomUUID(), ownerId: "owner", videoId: id, options: extraction });
-  }
+  const uploaded = (bytes: Buffer, options: ExtractionOptionsInput): Promise<Job> =>
+    uploadedJob(platform, bytes, options);
 
-  const run = async (job: Job): Promise<Job> => {
-    const message: QueueMessage<ExtractionRequested> = {
-      id: randomUUID(),
-      receipt: randomUUID(),
-      body: { jobId: job.id, videoId: job.videoId, ownerId: job.ownerId },
-      attempts: 1,
-      enqueuedAt: new Date(),
-    };
-    expect(await handle(message, { signal: new AbortController().signal })).toEqual({ kind: "ack" });
-    return (await platform.jobs.findById(job.id))!;
-  };
+  const run = (job: Job): Promise<Job> => runOnce(handle, platform, job);
   const statusesOf = (job: Job) => published.filter((e) => e.job.id === job.id).map((e) => e.job.status);
 
   it("probes once, stores the whole probe with the video (READY), and a later job reuses it", async () => {

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import WebSocket from "ws";
 import { killAll } from "./processes.js";
+import { makeTestVideo } from "./videos.js";
 
 /**
  * Helpers of the hostile-input suite (e2e/test/hostile.test.ts): the product as `npm start` runs
@@ -757,28 +758,7 @@ const run = promisify(execFile);
  * stream holds 50 frames (5 s).
  */
 export async function makeLyingVideo(path: string, { seconds = 5, claimedSeconds = 10_000 } = {}): Promise<string> {
-  const honest = `${path}.honest.mkv`;
-  await run("ffmpeg", [
-    "-hide_banner",
-    "-loglevel",
-    "error",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `testsrc2=size=160x120:rate=10`,
-    "-t",
-    String(seconds),
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    "-g",
-    "10",
-    honest,
-  ]);
+  const honest = await makeTestVideo(`${path}.honest.mkv`, { seconds, size: "160x120", rate: 10 });
   const bytes = await readFile(honest);
   const at = bytes.indexOf(Buffer.from([0x44, 0x89, 0x88]));
   if (at < 0) throw new Error("no 8-byte Segment Duration element in the Matroska header");
