@@ -1,12 +1,12 @@
 import { CreateBucketCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobStoreContract, bytes, readAll } from "../src/testing/contracts/index.js";
 import { S3BlobStore } from "../src/aws/index.js";
 import type { AwsClients } from "../src/aws/clients.js";
-import { startSigV4Proxy } from "../src/testing/aws/sigv4-proxy.js";
+import { forwardTo, startSigV4Proxy } from "../src/testing/aws/sigv4-proxy.js";
 import { randomName, startS3rver, testClients, type RunningServer } from "../src/testing/aws/servers.js";
 
 /**
@@ -37,15 +37,7 @@ async function startConditionalWriteShim(target: string, s3: () => S3Client): Pr
           return;
         }
       }
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      forward.on("error", () => res.destroy());
-      req.pipe(forward);
+      forwardTo(upstream, req, res);
     })().catch(() => res.destroy());
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -1,4 +1,10 @@
-import { request as httpRequest, createServer, type IncomingMessage, type Server } from "node:http";
+import {
+  request as httpRequest,
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { S3RequestPresigner } from "@aws-sdk/s3-request-presigner";
 import type { S3Client } from "@aws-sdk/client-s3";
@@ -12,6 +18,19 @@ import { TEST_CREDENTIALS, TEST_REGION } from "./servers.js";
  * 403 SignatureDoesNotMatch when it differs. Requests signed with an Authorization header (the
  * SDK's own calls) pass through unchanged, except AbortMultipartUpload, which s3rver lacks (below).
  */
+/** Passes a request through to `upstream` as it came, and its answer back as it comes. */
+export function forwardTo(upstream: URL, req: IncomingMessage, res: ServerResponse): void {
+  const forward = httpRequest(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    },
+  );
+  forward.on("error", () => res.destroy());
+  req.pipe(forward);
+}
+
 export async function startSigV4Proxy(
   target: string,
   s3: () => S3Client,
@@ -70,15 +89,7 @@ export async function startSigV4Proxy(
         res.writeHead(204).end();
         return;
       }
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        },
-      );
-      forward.on("error", () => res.destroy());
-      req.pipe(forward);
+      forwardTo(upstream, req, res);
     })().catch(() => res.destroy());
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
