@@ -29,10 +29,11 @@ COPY standalone/package.json standalone/
 COPY client/package.json client/
 COPY infra/package.json infra/
 COPY e2e/package.json e2e/
+COPY web/package.json web/
 # The three entries' workspaces and what they depend on, plus the root's tools (tsx, vite, esbuild
 # via tsx); better-sqlite3 compiles here (python3, make, g++ are in the full image).
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --no-audit --no-fund --include-workspace-root -w @vp/api -w @vp/worker -w @vp/standalone
+    npm ci --no-audit --no-fund --include-workspace-root -w @vp/api -w @vp/worker -w @vp/standalone -w @vp/web
 COPY tsconfig.json ./
 COPY scripts scripts
 COPY domain domain
@@ -44,7 +45,8 @@ COPY notify-lambda notify-lambda
 COPY api api
 COPY worker worker
 COPY standalone standalone
-# dist/: api.js, worker.js, standalone.js (+ maps), graphiql/, schema.graphql, package.json, and
+COPY web web
+# dist/: api.js, worker.js, standalone.js (+ maps), graphiql/, web/ (the app at /), schema.graphql, package.json, and
 # node_modules/ with better-sqlite3 and its dependencies only (sources and build leftovers dropped).
 RUN npm run build -- --node-modules
 
@@ -63,6 +65,7 @@ USER node
 FROM runtime AS api
 COPY --from=build /app/dist/api.js /app/dist/api.js.map dist/
 COPY --from=build /app/dist/graphiql dist/graphiql
+COPY --from=build /app/dist/web dist/web
 COPY --from=build /app/dist/schema.graphql dist/
 ENV PORT=4000
 EXPOSE 4000

@@ -11,6 +11,7 @@ export default tseslint.config(
       "**/.test-dist/**",
       "**/cdk.out/**",
       "client/src/generated/**",
+      "web/src/generated/**",
       "api/graphiql-dist/**",
       "coverage/**",
       "data/**",

@@ -12,17 +12,23 @@ const UNIT = [
   // engine/src/runtime.test.ts spawns processes (sh, sleep, ffmpeg -version): integration.
   "engine/src/ffmpeg/*.test.ts",
   "engine/src/sampling/*.test.ts",
+  "engine/src/previews/*.test.ts",
   "api/test/filename.test.ts",
+  "api/test/frames.unit.test.ts",
   "api/test/limits.test.ts",
   "api/test/schema-file.test.ts",
   "auth-lambda/test/rate-limiter.test.ts",
   "client/test/codegen.test.ts",
+  "web/test/codegen.test.ts",
   "infra/test/k8s-manifests.test.ts",
   "infra/test/stage.test.ts",
   "notify-lambda/test/notify.test.ts",
   "platform/test/aws-messaging.test.ts",
+  "platform/test/aws-webhook-queue.test.ts",
   "platform/test/outbox-mailer.test.ts",
 ];
+/** The web app's components, hooks and browser-side modules, in happy-dom. */
+const WEB = ["web/src/**/*.test.ts", "web/src/**/*.test.tsx"];
 /** The started product over real HTTP/WebSocket, as child processes. */
 const E2E = ["e2e/test/**/*.test.ts", "*/e2e/**/*.test.ts"];
 const ALL = ["*/src/**/*.test.ts", "*/test/**/*.test.ts"];
@@ -42,7 +48,8 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: "unit", include: UNIT, exclude: IGNORED } },
       // Real SQLite, real ffmpeg, in-process AWS protocol servers, local HTTP servers.
-      { extends: true, test: { name: "integration", include: ALL, exclude: [...IGNORED, ...UNIT, ...E2E] } },
+      { extends: true, test: { name: "integration", include: ALL, exclude: [...IGNORED, ...UNIT, ...E2E, ...WEB] } },
+      { extends: true, test: { name: "web", include: WEB, exclude: IGNORED, environment: "happy-dom" } },
       { extends: true, test: { name: "e2e", include: E2E, exclude: IGNORED } },
     ],
   },

@@ -6,6 +6,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ensureGraphiqlBuilt } from "../api/src/graphiql/build.js";
+import { ensureWebBuilt, webDistDir } from "../web/src/build/build.js";
 import {
   ESM_DIRNAME_BANNER,
   ESM_REQUIRE_BANNER,
@@ -22,6 +23,7 @@ import {
  *   DIR/worker.js         the worker role                        run with --enable-source-maps
  *   DIR/standalone.js     every role in one process (npm start)  for TypeScript stack traces
  *   DIR/graphiql/         the offline playground, served from beside the bundle
+ *   DIR/web/              the web app, served at / from beside the bundle
  *   DIR/schema.graphql    the GraphQL contract
  *   DIR/package.json      `"type": "module"`, so DIR runs wherever it is copied
  *
@@ -99,9 +101,10 @@ async function replaceDir(out: string, next: string): Promise<void> {
 }
 
 async function writeArtifacts(out: string, options: BuildOptions): Promise<string[]> {
-  // Vite (GraphiQL) and esbuild side by side; both settle before a failure is reported.
-  const [graphiql, bundles] = await Promise.allSettled([
+  // Vite (GraphiQL, the web app) and esbuild side by side; all settle before a failure is reported.
+  const [graphiql, web, bundles] = await Promise.allSettled([
     ensureGraphiqlBuilt(),
+    ensureWebBuilt(),
     build({
       ...nodeBundleOptions,
       absWorkingDir: repoRoot,
@@ -116,10 +119,16 @@ async function writeArtifacts(out: string, options: BuildOptions): Promise<strin
     }),
   ]);
   if (graphiql.status === "rejected") throw graphiql.reason;
+  if (web.status === "rejected") throw web.reason;
   if (bundles.status === "rejected") throw bundles.reason;
   assertSingleGraphql(bundles.value.metafile);
 
   await cp(join(repoRoot, "api/graphiql-dist"), join(out, "graphiql"), { recursive: true });
+  // The Vite manifest (.vite/) is for the bundle-size test only: not shipped.
+  await cp(webDistDir, join(out, "web"), {
+    recursive: true,
+    filter: (src) => !relative(webDistDir, src).startsWith(".vite"),
+  });
   await cp(join(repoRoot, "schema/schema.graphql"), join(out, "schema.graphql"));
   const manifest = { name: "video-processor-dist", private: true, type: "module" };
   await writeFile(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);

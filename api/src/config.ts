@@ -71,6 +71,11 @@ export const apiSettingsShape = {
   /** When set, /metrics (on whichever port) answers only `Authorization: Bearer <this>`. */
   VP_METRICS_TOKEN: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
   VP_ACCOUNTS_RATE_LIMIT_PER_MINUTE: envInt(1, 100_000).default(30),
+  /**
+   * HMAC key of frame URLs (/frames/<token>), shared by every API process that serves them; unset:
+   * a random key kept under VP_DATA_DIR (one machine). On AWS it comes from Secrets Manager.
+   */
+  VP_URL_SIGNING_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
 } as const;
 
 export const apiConfigSchema = z.object({ ...platformSettingsShape, ...processSettingsShape, ...apiSettingsShape });

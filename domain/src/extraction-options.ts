@@ -14,7 +14,19 @@ export const IMAGE_FORMATS = ["JPEG", "PNG", "WEBP"] as const;
 export const FIT_MODES = ["CONTAIN", "COVER", "FILL"] as const;
 export const TIMESTAMP_UNITS = ["SECONDS", "PERCENT"] as const;
 
+/**
+ * The modes a request may name. BEST is COUNT with a different chooser (the `count` frames a person
+ * would pick instead of evenly spaced ones): it parses to `{ mode: "COUNT", pick: "BEST" }`, so
+ * code that plans evenly spread frames never meets an unknown mode.
+ */
+export const REQUESTED_MODES = [...SAMPLING_MODES, "BEST"] as const;
+export const FRAME_PICKS = ["EVEN", "BEST"] as const;
+export const PREVIEW_IMAGE_FORMATS = ["JPEG", "WEBP"] as const;
+
 export type SamplingMode = (typeof SAMPLING_MODES)[number];
+export type RequestedMode = (typeof REQUESTED_MODES)[number];
+export type FramePick = (typeof FRAME_PICKS)[number];
+export type PreviewImageFormat = (typeof PREVIEW_IMAGE_FORMATS)[number];
 export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export type FitMode = (typeof FIT_MODES)[number];
 export type TimestampUnit = (typeof TIMESTAMP_UNITS)[number];
@@ -22,6 +34,8 @@ export type TimestampUnit = (typeof TIMESTAMP_UNITS)[number];
 /** Hard ceilings that no configuration can raise: they bound memory and archive size. */
 export const ABSOLUTE_MAX_FRAMES = 100_000;
 export const DEFAULT_SCENE_THRESHOLD = 0.3;
+/** BEST scores every candidate: a person picks a handful, not hundreds. */
+export const MAX_BEST_FRAMES = 24;
 
 const seconds = z.number().finite().min(0, "must be zero or more");
 
@@ -40,8 +54,70 @@ const modeFields = {
   sceneMinGapSeconds: seconds,
 };
 
+const int = (min: number, max: number) =>
+  z.number().int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+/**
+ * Storyboard: sprite sheets of small tiles, one per interval, plus storyboard.vtt and storyboard.json
+ * (players' seek-bar thumbnails). Without `intervalSeconds` the interval gives 50 to 200 tiles.
+ */
+export const storyboardOptionsSchema = z.object({
+  format: z.enum(PREVIEW_IMAGE_FORMATS).default("JPEG"),
+  /** Tile width; the height keeps the video's aspect ratio. */
+  tileWidth: int(160, 320).default(160),
+  columns: int(1, 20).default(10),
+  rows: int(1, 20).default(10),
+  intervalSeconds: z.number().finite().min(0.1, "must be at least 0.1").max(3600).optional(),
+  quality: int(1, 100).default(75),
+});
+
+/** Contact sheet: one image, a grid of evenly spread frames with their times under a header. */
+export const contactSheetOptionsSchema = z.object({
+  count: int(2, 64).default(16),
+  columns: int(1, 10).default(4),
+  tileWidth: int(96, 640).default(320),
+  format: z.enum(IMAGE_FORMATS).default("JPEG"),
+  quality: int(1, 100).default(85),
+  /** The header's first line; absent: the video's file name (the worker fills it in). */
+  title: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters").optional(),
+});
+
+/** Animated preview (hover preview): short clips at evenly spread points, or one clip of a range. */
+export const animatedPreviewOptionsSchema = z
+  .object({
+    width: int(64, 480).default(320),
+    clips: int(1, 10).default(5),
+    clipSeconds: z.number().finite().min(0.5, "must be at least 0.5").max(5, "must be at most 5").default(1),
+    fps: int(2, 30).default(10),
+    /** The WebP (and the GIF) may not be larger: quality, then frame rate, then width are lowered to fit. */
+    maxBytes: int(16 * 1024, 16 * 1024 * 1024).default(2 * 1024 * 1024),
+    /** Also a GIF (larger, but plays everywhere). */
+    gif: z.boolean().default(false),
+    /** One clip of this range instead of `clips` spread ones (at most 30 s). */
+    fromSeconds: seconds.optional(),
+    toSeconds: z.number().finite().positive("must be greater than zero").optional(),
+  })
+  .superRefine((o, ctx) => {
+    const need = (field: string, message: string) => ctx.addIssue({ code: "custom", path: [field], message });
+    if ((o.fromSeconds === undefined) !== (o.toSeconds === undefined))
+      need(o.fromSeconds === undefined ? "fromSeconds" : "toSeconds", "fromSeconds and toSeconds go together");
+    if (o.fromSeconds !== undefined && o.toSeconds !== undefined) {
+      if (o.toSeconds <= o.fromSeconds) need("toSeconds", "must be greater than fromSeconds");
+      else if (o.toSeconds - o.fromSeconds > 30) need("toSeconds", "the clip may last at most 30 s");
+    }
+  });
+
+export type StoryboardOptions = z.output<typeof storyboardOptionsSchema>;
+export type ContactSheetOptions = z.output<typeof contactSheetOptionsSchema>;
+export type AnimatedPreviewOptions = z.output<typeof animatedPreviewOptionsSchema>;
+
 /** What every mode shares: the images' encoding and size, the range, the frame cap. */
 const commonFields = {
+  /** false: no frames in the archive, only the previews asked for. Absent: true. */
+  includeFrames: z.boolean().optional(),
+  storyboard: storyboardOptionsSchema.optional(),
+  contactSheet: contactSheetOptionsSchema.optional(),
+  animated: animatedPreviewOptionsSchema.optional(),
   format: z.enum(IMAGE_FORMATS).default("JPEG"),
   /** 1..100, mapped per encoder (JPEG qscale, WEBP quality, PNG compression level). */
   quality: z.number().int("must be a whole number").min(1).max(100).default(85),
@@ -58,7 +134,13 @@ const commonFields = {
 /** The parsed options: one variant per mode, each with only its own fields. */
 export const extractionOptionsByModeSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("INTERVAL"), intervalSeconds: modeFields.intervalSeconds, ...commonFields }),
-  z.object({ mode: z.literal("COUNT"), count: modeFields.count, ...commonFields }),
+  z.object({
+    mode: z.literal("COUNT"),
+    count: modeFields.count,
+    /** Absent: EVEN (evenly spread). BEST: the best-looking frames (the request's mode BEST). */
+    pick: z.enum(FRAME_PICKS).optional(),
+    ...commonFields,
+  }),
   z.object({
     mode: z.literal("TIMESTAMPS"),
     timestamps: modeFields.timestamps,
@@ -80,9 +162,10 @@ export const extractionOptionsByModeSchema = z.discriminatedUnion("mode", [
  */
 export const extractionOptionsInputSchema = z
   .object({
-    mode: z.enum(SAMPLING_MODES).default("INTERVAL"),
+    mode: z.enum(REQUESTED_MODES).default("INTERVAL"),
     intervalSeconds: modeFields.intervalSeconds.optional(),
     count: modeFields.count.optional(),
+    pick: z.enum(FRAME_PICKS).optional(),
     timestamps: modeFields.timestamps.optional(),
     timestampUnit: modeFields.timestampUnit,
     sceneThreshold: modeFields.sceneThreshold.optional(),
@@ -94,6 +177,17 @@ export const extractionOptionsInputSchema = z
     if (o.mode === "INTERVAL" && o.intervalSeconds === undefined)
       need("intervalSeconds", "is required when mode is INTERVAL");
     if (o.mode === "COUNT" && o.count === undefined) need("count", "is required when mode is COUNT");
+    if (o.mode === "BEST" && o.count === undefined) need("count", "is required when mode is BEST");
+    if (o.mode === "BEST" && o.count !== undefined && o.count > MAX_BEST_FRAMES)
+      need("count", `must be at most ${MAX_BEST_FRAMES} when mode is BEST`);
+    const previews = o.storyboard !== undefined || o.contactSheet !== undefined || o.animated !== undefined;
+    if (o.includeFrames === false && (o.mode === "BEST" || o.pick === "BEST"))
+      need("includeFrames", "is false, but mode BEST is asked for frames");
+    if (o.includeFrames === false && !previews)
+      need(
+        "includeFrames",
+        "is false but no storyboard, contactSheet or animated preview is asked for: nothing to make",
+      );
     if (o.mode === "TIMESTAMPS" && o.timestamps === undefined)
       need("timestamps", "is required when mode is TIMESTAMPS");
     if (o.mode === "TIMESTAMPS" && o.timestampUnit === "PERCENT" && o.timestamps?.some((t) => t > 100))
@@ -108,7 +202,16 @@ type FlatOptions = z.output<typeof extractionOptionsInputSchema>;
  * A checked flat object as its mode's variant: the variant keeps its own fields and drops the other
  * modes'. Cannot fail: the flat schema checked every field and each mode's required one.
  */
-const byMode = (o: FlatOptions): ExtractionOptions => extractionOptionsByModeSchema.parse(o);
+const byMode = (o: FlatOptions): ExtractionOptions =>
+  extractionOptionsByModeSchema.parse(o.mode === "BEST" ? { ...o, mode: "COUNT", pick: "BEST" } : o);
+
+/** Whether the job makes any preview output (storyboard, contact sheet, animated preview). */
+export const wantsPreviews = (o: ExtractionOptions): boolean =>
+  o.storyboard !== undefined || o.contactSheet !== undefined || o.animated !== undefined;
+
+/** The mode as the request named it (BEST for the best-frames pick). */
+export const requestedMode = (o: ExtractionOptions): RequestedMode =>
+  o.mode === "COUNT" && o.pick === "BEST" ? "BEST" : o.mode;
 
 /**
  * Flat in, union out. Also reads what was stored or queued, in this shape or in the flat one of
@@ -165,3 +268,9 @@ export function parseExtractionOptions(
     });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: byMode(flat) };
 }
+
+/** The contact sheet's header names the video as its owner knows it (the worker only has a blob). */
+export const withContactSheetTitle = (o: ExtractionOptions, filename: string): ExtractionOptions =>
+  o.contactSheet && o.contactSheet.title === undefined && filename.trim() !== ""
+    ? { ...o, contactSheet: { ...o.contactSheet, title: filename.slice(0, 200) } }
+    : o;

@@ -7,3 +7,6 @@ export * from "./page.js";
 export * from "./ids.js";
 export * from "./messages.js";
 export * from "./job-transitions.js";
+export * from "./webhooks.js";
+export * from "./webhooks-retry.js";
+export * from "./webhooks-signature.js";

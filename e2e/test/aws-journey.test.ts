@@ -35,6 +35,7 @@ import {
 import { ApiClient, JOB_UPDATED, waitForTerminal } from "./support/api-client.js";
 import { removeDir } from "./support/product.js";
 import { makeTestVideo } from "./support/videos.js";
+import { checkFramesAgainstArchive } from "./support/frames.js";
 import { readZip } from "./support/zip.js";
 
 /**
@@ -84,6 +85,8 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
       VP_COGNITO_USER_POOL_ID: poolId,
       VP_COGNITO_CLIENT_ID: userPoolClientId,
       VP_COGNITO_ISSUER: `${cognito.endpoint}/${poolId}`,
+      // Every API pod shares the frame URLs' key (Secrets Manager on AWS).
+      VP_URL_SIGNING_SECRET: "test-frame-url-signing-secret-of-32+chars",
     });
 
     // The SNS/SQS stand-in: one SQLite file, the worker queue, the API pods' queue, the notify queue.
@@ -164,6 +167,12 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
     expect(download.status).toBe(200);
     const entries = await readZip(Buffer.from(await download.arrayBuffer()));
     expect(entries.filter((e) => e.name.endsWith(".jpg"))).toHaveLength(3);
+    // Frames one by one, read from the archive in S3 by byte range (VP_PUBLIC_URL names the front door).
+    const frames = await checkFramesAgainstArchive(client, jobId, entries, {
+      origin: api.url!,
+      contentType: "image/jpeg",
+    });
+    expect(frames).toHaveLength(3);
     await client.close();
   }, 120_000);
 });

@@ -1,8 +1,13 @@
 /**
- * `npm run bench [-- --smoke]`: vproc extract (the engine, no server) against the usual recipe
- * (`ffmpeg -vf fps=... frame_%04d.jpg` at the same JPEG quality, then `zip -0`), same run, same video.
- * Prints wall-time ratios and peak resident memory (Node process, each ffmpeg child).
- * The video is generated once into worker/.bench/ (gitignored).
+ * `npm run bench [-- --smoke] [-- --repeat N] [-- --kinds a,b]`: vproc extract (the engine, no
+ * server) against the usual recipe (`ffmpeg -vf fps=... frame_%04d.jpg` at the same JPEG quality,
+ * then `zip -0`; for explicit times one `ffmpeg -ss t -frames:v 1` each), same run, same video, and
+ * against the GOP-aware floor: the frames that must be decoded (for each keyframe interval holding
+ * targets, from its keyframe to its last target's frame, from the packets) x the measured
+ * single-threaded cost of decoding one frame of that video / the cores.
+ * Runs alternate (ours, recipe, ours, ...); ratios are taken pair by pair and the median is shown.
+ * Prints wall and CPU seconds and peak resident memory (Node process, each ffmpeg child).
+ * Videos are generated once into engine/.bench/ (gitignored).
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
@@ -11,6 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { jpegQscale } from "../src/ffmpeg/args.js";
+import { probe } from "../src/ffmpeg/probe.js";
 
 const exec = promisify(execFile);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,48 +24,207 @@ const root = path.resolve(here, "../..");
 const cacheDir = path.resolve(here, "../.bench");
 const smoke = process.argv.includes("--smoke");
 /** `--repeat N`: run each side N times, alternating, and keep the fastest (the machine is shared). */
-const repeat = Math.max(1, Number(process.argv[process.argv.indexOf("--repeat") + 1]) || 1);
+const repeat = Math.max(1, Number(process.argv[process.argv.indexOf("--repeat") + 1]) || (smoke ? 1 : 3));
+/** `--kinds regular,1080p`: only these videos. */
+const only = process.argv.includes("--kinds")
+  ? (process.argv[process.argv.indexOf("--kinds") + 1] ?? "").split(",")
+  : null;
+/** `--print-commands`: print each case's two command lines (to time them with another tool) and stop. */
+const printOnly = process.argv.includes("--print-commands");
 const QUALITY = 85;
 
 interface Video {
+  readonly kind: string;
   readonly file: string;
   readonly seconds: number;
+  readonly describe: string;
 }
 
-async function video(): Promise<Video> {
-  const seconds = smoke ? 20 : 600;
-  mkdirSync(cacheDir, { recursive: true });
-  const file = path.join(cacheDir, `testsrc2-${seconds}s-1280x720-30fps-g240.mp4`);
-  if (!existsSync(file)) {
-    process.stderr.write(`generating ${path.relative(root, file)} (once; cached)...\n`);
-    const tmp = `${file}.tmp.mp4`;
-    await exec("ffmpeg", [
-      "-v",
-      "error",
-      "-y",
-      "-f",
-      "lavfi",
-      "-i",
-      `testsrc2=size=1280x720:rate=30:duration=${seconds}`,
-      "-c:v",
-      "libx264",
-      "-preset",
-      "veryfast",
-      "-pix_fmt",
-      "yuv420p",
-      "-g",
-      "240",
-      "-keyint_min",
-      "240",
-      "-sc_threshold",
-      "0",
-      "-movflags",
-      "+faststart",
-      tmp,
-    ]);
-    renameSync(tmp, file);
+const gen = (lavfi: string, codec: string[], extra: string[] = []): string[] => [
+  "-v",
+  "error",
+  "-y",
+  "-f",
+  "lavfi",
+  "-i",
+  lavfi,
+  ...extra,
+  ...codec,
+  "-movflags",
+  "+faststart",
+];
+const X264 = ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p"];
+
+/** Keyframe times as scene cuts place them: irregular, 1.6 s to 8.3 s apart (a fixed pseudo-random walk). */
+function sceneCutTimes(seconds: number): string {
+  const out: number[] = [0];
+  let x = 7;
+  while ((out.at(-1) as number) < seconds) {
+    x = (x * 48271) % 2147483647;
+    out.push(Math.round(((out.at(-1) as number) + 1.6 + (x % 6700) / 1000) * 1000) / 1000);
   }
-  return { file, seconds };
+  return out.filter((t) => t < seconds).join(",");
+}
+
+/** The videos: the kinds the engine meets (smoke: one short regular video). */
+function kinds(): { kind: string; seconds: number; name: string; describe: string; args: string[] }[] {
+  if (smoke)
+    return [
+      {
+        kind: "regular",
+        seconds: 20,
+        name: "testsrc2-20s-1280x720-30fps-g240.mp4",
+        describe: "720p30 H.264, keyframe every 8 s",
+        args: gen("testsrc2=size=1280x720:rate=30:duration=20", [
+          ...X264,
+          "-g",
+          "240",
+          "-keyint_min",
+          "240",
+          "-sc_threshold",
+          "0",
+        ]),
+      },
+    ];
+  return [
+    {
+      kind: "regular",
+      seconds: 600,
+      name: "testsrc2-600s-1280x720-30fps-g240.mp4",
+      describe: "720p30 H.264, keyframe every 8 s",
+      args: gen("testsrc2=size=1280x720:rate=30:duration=600", [
+        ...X264,
+        "-g",
+        "240",
+        "-keyint_min",
+        "240",
+        "-sc_threshold",
+        "0",
+      ]),
+    },
+    {
+      kind: "irregular",
+      seconds: 120,
+      name: "grain-120s-1280x720-30fps-scenecut.mp4",
+      describe: "720p30 H.264 with grain, keyframes 1.6-8.3 s apart (scene cuts)",
+      args: gen("testsrc2=size=1280x720:rate=30:duration=120,noise=alls=6:allf=t", [
+        ...X264,
+        "-g",
+        "250",
+        "-force_key_frames",
+        sceneCutTimes(120),
+      ]),
+    },
+    {
+      kind: "screen",
+      seconds: 180,
+      name: "screen-180s-1280x720-vfr-g600.mp4",
+      describe: "720p screen recording: frames only on change, a 60 s still pause, keyframe every 20 s",
+      args: gen(
+        "testsrc2=size=1280x720:rate=30:duration=60[a];smptebars=size=1280x720:rate=30:duration=60[b];testsrc2=size=1280x720:rate=30:duration=60[c];[a][b][c]concat=n=3:v=1:a=0,mpdecimate",
+        [...X264, "-g", "600", "-sc_threshold", "0", "-fps_mode", "vfr"],
+      ),
+    },
+    {
+      kind: "1080p",
+      seconds: 60,
+      name: "hevc-60s-1920x1080-30fps-g60.mp4",
+      describe: "1080p30 HEVC as phones record it: B-frames, open GOPs, keyframe every 2 s",
+      args: gen("testsrc2=size=1920x1080:rate=30:duration=60", [
+        "-c:v",
+        "libx265",
+        "-preset",
+        "ultrafast",
+        "-x265-params",
+        "log-level=error:bframes=4:keyint=60:min-keyint=15",
+        "-tag:v",
+        "hvc1",
+        "-pix_fmt",
+        "yuv420p",
+      ]),
+    },
+  ].filter((k) => !only || only.includes(k.kind));
+}
+
+async function videos(): Promise<Video[]> {
+  mkdirSync(cacheDir, { recursive: true });
+  const out: Video[] = [];
+  for (const k of kinds()) {
+    const file = path.join(cacheDir, k.name);
+    if (!existsSync(file)) {
+      process.stderr.write(`generating ${path.relative(root, file)} (once; cached)...\n`);
+      const tmp = `${file}.tmp.mp4`;
+      await exec("ffmpeg", [...k.args, tmp], { maxBuffer: 16 * 1024 * 1024 });
+      renameSync(tmp, file);
+    }
+    out.push({ kind: k.kind, file, seconds: k.seconds, describe: k.describe });
+  }
+  return out;
+}
+
+/** Every frame's time and keyframe flag, from the packets (no decoding). */
+async function packets(file: string): Promise<{ pts: number[]; keys: number[] }> {
+  const { stdout } = await exec(
+    "ffprobe",
+    ["-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", file],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  const rows = stdout
+    .split("\n")
+    .map((l) => l.split(","))
+    .filter(([t]) => Number.isFinite(Number.parseFloat(t ?? "")));
+  const start = Math.min(...rows.map(([t]) => Number(t)));
+  return {
+    pts: rows.map(([t]) => Number(t) - start).sort((a, b) => a - b),
+    keys: rows
+      .filter(([, f]) => f?.startsWith("K"))
+      .map(([t]) => Number(t) - start)
+      .sort((a, b) => a - b),
+  };
+}
+
+/**
+ * Frames that must be decoded to answer `targets`: per keyframe interval holding a target's frame
+ * (the first at or after it), from the keyframe to the last such frame.
+ */
+function floorFrames(pts: readonly number[], keys: readonly number[], targets: readonly number[]): number {
+  const lastIn = new Map<number, number>();
+  for (const t of targets) {
+    let i = pts.findIndex((p) => p >= t - 1e-6);
+    if (i < 0) i = pts.length - 1;
+    const at = pts[i] as number;
+    let k = 0;
+    for (let j = 0; j < keys.length && (keys[j] as number) <= at + 1e-9; j++) k = j;
+    lastIn.set(k, Math.max(lastIn.get(k) ?? 0, i));
+  }
+  let frames = 0;
+  for (const [k, i] of lastIn) {
+    const from = pts.findIndex((p) => p >= (keys[k] as number) - 1e-9);
+    frames += i - from + 1;
+  }
+  return frames;
+}
+
+/** CPU seconds to decode one frame single-threaded: the first 20 s of the video (or all of it) through `-f null`. */
+async function decodeCostPerFrame(file: string, pts: readonly number[]): Promise<number> {
+  const seconds = 20;
+  const m = await measure("ffmpeg", [
+    "-v",
+    "error",
+    "-threads",
+    "1",
+    "-t",
+    String(seconds),
+    "-i",
+    file,
+    "-map",
+    "0:v:0",
+    "-f",
+    "null",
+    "-",
+  ]);
+  const frames = pts.filter((p) => p < seconds).length;
+  return m.cpuSeconds / Math.max(1, frames);
 }
 
 interface Measured {
@@ -138,104 +303,153 @@ function measure(command: string, args: string[], cwd = root): Promise<Measured>
 interface Case {
   readonly name: string;
   readonly vproc: string[];
-  /** fps filter rate for the reference recipe. */
-  readonly fps: string;
-  readonly target: number;
+  /** Requested times (seconds), for the floor. */
+  readonly targets: number[];
+  /** The recipe's shell script, run in an empty work directory; it leaves ref.zip. */
+  readonly recipe: string;
+  readonly sparse: boolean;
 }
 
+const q = (s: string): string => `'${s.replaceAll("'", "'\\''")}'`;
+
+function cases(v: Video, duration: number): Case[] {
+  const qv = String(jpegQscale(QUALITY));
+  const zip = "cd frames && zip -0 -q -r ../ref.zip .";
+  const fps = (rate: string): string =>
+    `mkdir -p frames && ffmpeg -v error -nostdin -i ${q(v.file)} -vf fps=${rate} -q:v ${qv} frames/frame_%04d.jpg && ${zip}`;
+  const every = (step: number): number[] =>
+    Array.from({ length: Math.max(1, Math.ceil(duration / step - 1e-9)) }, (_, i) => Math.round(i * step * 1e6) / 1e6);
+  const count = 20;
+  const evenly = Array.from({ length: count }, (_, i) => Math.round(((i * duration) / count) * 1e6) / 1e6);
+  const at = [0.03, 0.11, 0.18, 0.26, 0.34, 0.41, 0.5, 0.58, 0.67, 0.75, 0.83, 0.92].map(
+    (f) => Math.round(f * duration * 1000) / 1000,
+  );
+  const list: Case[] = [
+    { name: "every 1 s", vproc: ["--every", "1"], targets: every(1), recipe: fps("1"), sparse: false },
+    { name: "every 10 s", vproc: ["--every", "10"], targets: every(10), recipe: fps("1/10"), sparse: true },
+    {
+      name: "20 evenly spaced",
+      vproc: ["--count", String(count)],
+      targets: evenly,
+      recipe: fps(`${count}/${duration}`),
+      sparse: true,
+    },
+  ];
+  if (!smoke)
+    list.push({
+      name: "12 timestamps",
+      vproc: ["--at", at.join(",")],
+      targets: at,
+      // The usual recipe for explicit times: one accurate seek and one ffmpeg per time.
+      recipe:
+        "mkdir -p frames && " +
+        at
+          .map(
+            (t, i) =>
+              `ffmpeg -v error -nostdin -ss ${t} -i ${q(v.file)} -frames:v 1 -q:v ${qv} frames/frame_${String(i + 1).padStart(4, "0")}.jpg`,
+          )
+          .join(" && ") +
+        ` && ${zip}`,
+      sparse: true,
+    });
+  return list;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
 async function main(): Promise<void> {
-  const v = await video();
+  const vs = await videos();
   const work = path.join(cacheDir, `run-${process.pid}`);
   mkdirSync(work, { recursive: true });
-  const cases: Case[] = [
-    { name: "every 1 s", vproc: ["--every", "1"], fps: "1", target: 0.85 },
-    { name: "every 10 s", vproc: ["--every", "10"], fps: "1/10", target: 0.5 },
-    { name: "20 evenly spaced", vproc: ["--count", "20"], fps: `20/${v.seconds}`, target: 0.15 },
-  ];
   const rows: string[][] = [];
   const bin = path.join(root, "client/bin/vproc.js");
+  const cores = availableParallelism();
+  const notes: string[] = [];
   try {
-    for (const c of cases) {
-      const ours = path.join(work, "ours.zip");
-      type Ref = { seconds: number; cpuSeconds: number; ffmpegPeakMiB: number; frames: number };
-      const runs: { mine: Measured[]; ref: Ref[] } = { mine: [], ref: [] };
-      for (let r = 0; r < repeat; r++) {
-        const m = await measure(process.execPath, [
-          bin,
-          "extract",
-          v.file,
-          ...c.vproc,
-          "--quality",
-          String(QUALITY),
-          "--json",
-          "-o",
-          ours,
+    for (const v of vs) {
+      const probed = await probe(v.file);
+      const pk = await packets(v.file);
+      const perFrame = await decodeCostPerFrame(v.file, pk.pts);
+      notes.push(
+        `${v.kind}: ${path.relative(root, v.file)}: ${v.describe}; ${pk.pts.length} frames, ${pk.keys.length} keyframes, ` +
+          `${(perFrame * 1000).toFixed(2)} ms CPU to decode a frame single-threaded`,
+      );
+      for (const c of cases(v, probed.durationSeconds)) {
+        const ours = path.join(work, "ours.zip");
+        const oursArgs = [bin, "extract", v.file, ...c.vproc, "--quality", String(QUALITY), "--json", "-o", ours];
+        const refDir = path.join(work, "ref");
+        if (printOnly) {
+          console.log(`# ${v.kind} / ${c.name}`);
+          console.log(`A: ${process.execPath} ${oursArgs.map((a) => (/[\s']/.test(a) ? q(a) : a)).join(" ")}`);
+          console.log(
+            `B: sh -c ${q(`rm -rf ${q(refDir)} && mkdir -p ${q(refDir)} && cd ${q(refDir)} && ${c.recipe}`)}`,
+          );
+          continue;
+        }
+        const mine: Measured[] = [];
+        const refs: (Measured & { frames: number })[] = [];
+        const ratios: number[] = [];
+        for (let r = 0; r < repeat; r++) {
+          const m = await measure(process.execPath, oursArgs);
+          rmSync(refDir, { recursive: true, force: true });
+          mkdirSync(refDir, { recursive: true });
+          const f = await measure("sh", ["-c", c.recipe], refDir);
+          const frames = readdirSync(path.join(refDir, "frames")).length;
+          mine.push(m);
+          refs.push({ ...f, frames });
+          ratios.push(m.seconds / f.seconds);
+        }
+        rmSync(refDir, { recursive: true, force: true });
+        const result = JSON.parse((mine.at(-1) as Measured).stdout) as { frameCount: number; strategy: string };
+        const mineS = median(mine.map((m) => m.seconds));
+        const refS = median(refs.map((m) => m.seconds));
+        const ratio = median(ratios);
+        const ff = floorFrames(pk.pts, pk.keys, c.targets);
+        const floor = (ff * perFrame) / cores;
+        const toFloor = mineS / floor;
+        const goal = c.sparse ? 1.15 : 1.1;
+        rows.push([
+          c.name,
+          v.kind,
+          result.strategy,
+          `${result.frameCount} / ${(refs.at(-1) as { frames: number }).frames}`,
+          mineS.toFixed(2),
+          refS.toFixed(2),
+          `${ratio.toFixed(2)}x`,
+          floor.toFixed(2),
+          `${toFloor.toFixed(2)}x`,
+          `${((100 * ff) / pk.pts.length).toFixed(1)}%`,
+          `${median(mine.map((m) => m.cpuSeconds)).toFixed(1)} / ${median(refs.map((m) => m.cpuSeconds)).toFixed(1)}`,
+          smoke
+            ? "n/a (smoke)"
+            : `<= ${goal}x floor ${toFloor <= goal ? "ok" : "MISSED"}, recipe ${ratio <= 1 ? "ok" : "MISSED"}`,
+          Math.max(...mine.map((m) => m.topPeakMiB)).toFixed(0),
+          Math.max(...mine.map((m) => m.ffmpegPeakMiB)).toFixed(0),
+          Math.max(...refs.map((m) => m.ffmpegPeakMiB)).toFixed(0),
+          (statSync(ours).size / 1024 / 1024).toFixed(1),
         ]);
-        runs.mine.push(m);
-        const framesDir = path.join(work, "frames");
-        mkdirSync(framesDir, { recursive: true });
-        const f = await measure("ffmpeg", [
-          "-v",
-          "error",
-          "-nostdin",
-          "-i",
-          v.file,
-          "-vf",
-          `fps=${c.fps}`,
-          "-q:v",
-          String(jpegQscale(QUALITY)),
-          path.join(framesDir, "frame_%04d.jpg"),
-        ]);
-        const frames = readdirSync(framesDir).length;
-        const z = await measure("zip", ["-0", "-q", "-r", path.join(work, "ref.zip"), "."], framesDir);
-        rmSync(framesDir, { recursive: true, force: true });
-        rmSync(path.join(work, "ref.zip"), { force: true });
-        const total = {
-          seconds: f.seconds + z.seconds,
-          cpuSeconds: f.cpuSeconds + z.cpuSeconds,
-          ffmpegPeakMiB: f.ffmpegPeakMiB,
-          frames,
-        };
-        runs.ref.push(total);
       }
-      // Fastest run for time, highest peak over all runs for memory.
-      const fastest = <T extends { seconds: number }>(xs: T[]): T =>
-        xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-      const mine: Measured = {
-        ...fastest(runs.mine),
-        topPeakMiB: Math.max(...runs.mine.map((m) => m.topPeakMiB)),
-        ffmpegPeakMiB: Math.max(...runs.mine.map((m) => m.ffmpegPeakMiB)),
-      };
-      const ref: Ref = { ...fastest(runs.ref), ffmpegPeakMiB: Math.max(...runs.ref.map((m) => m.ffmpegPeakMiB)) };
-      const result = JSON.parse(mine.stdout) as { frameCount: number; strategy: string };
-      const refFrames = ref.frames;
-      const refSeconds = ref.seconds;
-      const ratio = mine.seconds / refSeconds;
-      rows.push([
-        c.name,
-        result.strategy,
-        `${result.frameCount} / ${refFrames}`,
-        mine.seconds.toFixed(2),
-        refSeconds.toFixed(2),
-        `${ratio.toFixed(2)}x`,
-        `${mine.cpuSeconds.toFixed(1)} / ${ref.cpuSeconds.toFixed(1)}`,
-        smoke ? "n/a (smoke)" : `<= ${c.target}x ${ratio <= c.target ? "ok" : "MISSED"}`,
-        mine.topPeakMiB.toFixed(0),
-        mine.ffmpegPeakMiB.toFixed(0),
-        ref.ffmpegPeakMiB.toFixed(0),
-        (statSync(ours).size / 1024 / 1024).toFixed(1),
-      ]);
     }
+    if (!smoke && !printOnly) notes.push(await startUp(work, bin));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+  if (printOnly) return;
   const head = [
     "case",
+    "video",
     "strategy",
     "frames (ours/ref)",
     "vproc s",
     "ref s",
-    "ratio",
+    "ours/ref",
+    "floor s",
+    "ours/floor",
+    "must decode",
     "cpu s (ours/ref)",
     "target",
     "node MiB",
@@ -250,12 +464,39 @@ async function main(): Promise<void> {
       .map((x) => x.toFixed(1))
       .join(" ")} (other work on the machine inflates wall times; CPU seconds do not)`,
   );
-  console.log(
-    `video: ${path.relative(root, v.file)} (${v.seconds} s, 1280x720, 30 fps, keyframe every 8 s), JPEG quality ${QUALITY}, ${availableParallelism()} cores`,
-  );
+  console.log(`JPEG quality ${QUALITY}, ${cores} cores, median of ${repeat} alternating runs (ratios pair by pair)`);
+  for (const n of notes) console.log(n);
   console.log(line(head));
   for (const r of rows) console.log(line(r));
   console.log("peak memory targets: node <= 150 MiB, each ffmpeg child <= 120 MiB");
 }
 
+/** The fixed cost of a small job: 20 frames of a 2 s thumbnail-sized video, against Node + the CLI alone. */
+async function startUp(work: string, bin: string): Promise<string> {
+  const tiny = path.join(cacheDir, "tiny-2s-160x90.mp4");
+  if (!existsSync(tiny)) await exec("ffmpeg", [...gen("testsrc2=size=160x90:rate=30:duration=2", X264), tiny]);
+  const job: Measured[] = [];
+  const help: Measured[] = [];
+  for (let r = 0; r < Math.max(3, repeat); r++) {
+    job.push(
+      await measure(process.execPath, [
+        bin,
+        "extract",
+        tiny,
+        "--count",
+        "20",
+        "--json",
+        "-o",
+        path.join(work, "tiny.zip"),
+      ]),
+    );
+    help.push(await measure(process.execPath, [bin, "--help"]));
+  }
+  const w = (xs: Measured[]): string =>
+    `${median(xs.map((m) => m.seconds)).toFixed(2)} s wall, ${median(xs.map((m) => m.cpuSeconds)).toFixed(2)} s CPU`;
+  return `start-up: a 20-frame job on a 2 s 160x90 video ${w(job)}; of which Node + the CLI (vproc --help) ${w(help)}`;
+}
+
 await main();
+// `--previews`: the storyboard, contact sheet, best thumbnails and animated preview against the same recipe (previews-bench.ts).
+if (process.argv.includes("--previews")) await (await import("./previews-bench.js")).benchPreviews({ smoke, repeat });

@@ -3,6 +3,7 @@ import { buildExtractArgs, type OutputSize } from "./ffmpeg/args.js";
 import { frameSource, type DecodedFrame, type RawFrame } from "./ffmpeg/frame-source.js";
 import type { FfmpegBinaries } from "./ffmpeg/resolve-ffmpeg.js";
 import type { ProbeResult } from "./types.js";
+import type { KeyframeIndex } from "./sampling/keyframe-index.js";
 
 /** What one extraction knows once planned, shared by the ways frames are produced (seek-frames.ts, segment-frames.ts). */
 export interface EngineContext {
@@ -19,6 +20,10 @@ export interface EngineContext {
   readonly seeksPerProcess: number;
   /** ffmpeg processes started, for the result. */
   readonly runs: { count: number };
+  /** Fast paths (seek batches, keyframe spans) that failed and were answered by the plain path instead. */
+  readonly fallbacks: { count: number };
+  /** Every keyframe, from the packets: where each decode starts. */
+  readonly index: KeyframeIndex;
   /**
    * The earliest time an accurate seek found no frame at or after: the stream really ends before
    * it, whatever duration the container declares, so no later target is sought again (a file
@@ -79,7 +84,21 @@ export const outpointMargin = (p: ProbeResult): number =>
 /** Containers whose seek lands on a true keyframe through an index; elsewhere (MPEG-TS) seeks are per target. */
 export const INDEXED_FORMATS = /^(mov,mp4|matroska,webm$)/;
 
+/**
+ * Codecs whose decoder cannot follow our concat scripts' jumps: HEVC's open-GOP keyframes (CRA)
+ * are decoded mid-sequence there, so their picture order counts collide ("Duplicate POC in a
+ * sequence") or wrap (a jump of more than 128 frames), and frames come out with repeated times.
+ * They take the plain paths (one accurate seek per target, segments decoded straight through).
+ */
+export const CONCAT_UNSAFE_CODECS: ReadonlySet<string> = new Set(["hevc", "vvc"]);
+
 export const batchable = (ctx: EngineContext): boolean => {
   const tb = ctx.probe.timeBase;
-  return !ctx.bins.outdated && tb !== undefined && tb.den <= tb.num * 1e6 && INDEXED_FORMATS.test(ctx.probe.formatName);
+  return (
+    !ctx.bins.outdated &&
+    tb !== undefined &&
+    tb.den <= tb.num * 1e6 &&
+    INDEXED_FORMATS.test(ctx.probe.formatName) &&
+    !CONCAT_UNSAFE_CODECS.has(ctx.probe.videoCodec)
+  );
 };

@@ -1,27 +1,20 @@
 import { availableParallelism } from "node:os";
 import type { ExtractionOptions } from "@vp/domain";
 import { FILE_EXTENSIONS, outputFilters, outputSize, type OutputSize } from "./ffmpeg/args.js";
-import { source, threadsFor, timed, type EngineContext } from "./engine-context.js";
-import type { RawFrame } from "./ffmpeg/frame-source.js";
+import { batchable, outpointMargin, source, threadsFor, timed, type EngineContext } from "./engine-context.js";
+import { keyframeIndexOf } from "./ffmpeg/probe.js";
+import type { DecodedFrame, RawFrame } from "./ffmpeg/frame-source.js";
 import { orderedMerge } from "./ordered.js";
 import { checkFile, checkSourcePixels, probe, toFileUrl } from "./ffmpeg/probe.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
-import { runCollect } from "./ffmpeg/runner.js";
 import { placeOnTargets, type PlacedFrame, type PlacementDeps } from "./sampling/place-on-targets.js";
 import { sceneSelect } from "./sampling/select.js";
-import {
-  choosePlan,
-  DEFAULT_KEYFRAME_INTERVAL,
-  MAX_SEEKS_PER_PROCESS,
-  periodicKeyframes,
-  planSeekBatches,
-  type Plan,
-} from "./sampling/strategy.js";
-import { frameCap, targetAt, targetCount } from "./sampling/targets.js";
+import { choosePlan, MAX_SEEKS_PER_PROCESS, processCostFrames, type Plan } from "./sampling/strategy.js";
+import { frameCap, targetAt, targetCount, type Targets } from "./sampling/targets.js";
 import { validatePlan } from "./sampling/validate-plan.js";
 import { seekMany, seekOne } from "./seek-frames.js";
-import { keyframeSpans, segmentFrames, spanFrames, type SegmentSpans } from "./segment-frames.js";
+import { segmentWithFallback } from "./segment-frames.js";
 import {
   ExtractionError,
   type ExtractRequest,
@@ -30,6 +23,7 @@ import {
   type ProbeResult,
 } from "./types.js";
 import { ZipSink } from "./archive/zip-sink.js";
+import { extractPreviews } from "./previews/make-previews.js";
 
 /** Bytes a waiting decoder may buffer ahead of the archive, all processes together. */
 const READ_AHEAD_BYTES = 48 * 1024 * 1024;
@@ -70,6 +64,11 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       (await probe(req.inputPath, { signal: controller.signal, timeoutSeconds: req.limits.timeoutSeconds }));
     // Before anything decodes a frame: a huge picture costs memory whatever the file's size.
     checkSourcePixels(probed, req.limits.maxSourcePixels);
+    // >>> previews (engine/src/previews/): BEST frames and storyboard, contact sheet, animated preview.
+    // They make the whole archive when the frames are BEST or none; else they add theirs and frames follow.
+    const previewed = await extractPreviews({ req, probe: probed, bins, sink, signal: controller.signal, progress });
+    if (previewed) return previewed;
+    // <<< previews
     const options = req.options;
     const verdict = validatePlan(options, probed, {
       maxFrames: req.limits.maxFrames,
@@ -89,7 +88,8 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       2,
       Math.min(120, Math.floor(READ_AHEAD_BYTES / concurrency / estimateFrameBytes(size, options.format))),
     );
-    const plan = choosePlan(options, probed, concurrency, bufferFrames);
+    // The index stored with the probe, or read from the packets now (an older or capped probe).
+    const index = await keyframeIndexOf(probed, bins.ffprobePath, req.inputPath, controller.signal);
     const ctx: EngineContext = {
       bins,
       probe: probed,
@@ -103,8 +103,21 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       origin: probed.timeOrigin ?? probed.startTime,
       seeksPerProcess: Math.max(1, req.limits.seeksPerProcess ?? MAX_SEEKS_PER_PROCESS),
       runs: { count: 0 },
+      fallbacks: { count: 0 },
       end: { noFrameFrom: Infinity },
+      index,
     };
+    const plan = choosePlan(options, probed, {
+      index,
+      concurrency,
+      maxFramesPerSegment: bufferFrames,
+      fastPaths: batchable(ctx),
+      seeksPerProcess: ctx.seeksPerProcess,
+      marginFrames: Math.ceil(outpointMargin(probed) * (probed.frameRate > 0 ? probed.frameRate : 30)),
+      marginSeconds: outpointMargin(probed),
+      cap: ctx.cap,
+      processCostFrames: processCostFrames(probed.width, probed.height, probed.videoCodec),
+    });
     const expected = plan.targets ? targetCount(plan.targets) : null;
     const span = plan.range.end - plan.range.start;
     const ext = FILE_EXTENSIONS[options.format];
@@ -128,7 +141,14 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
     await sink.finish();
     stall.disarm();
     progress.report(1, frames.length, true);
-    return { frameCount: frames.length, strategy: plan.strategy, ffmpegRuns: ctx.runs.count, frames, probe: probed };
+    return {
+      frameCount: frames.length,
+      strategy: plan.strategy,
+      ffmpegRuns: ctx.runs.count,
+      fallbacks: ctx.fallbacks.count,
+      frames,
+      probe: probed,
+    };
   } catch (err) {
     const e = classified(err, controller.signal);
     stop(e);
@@ -214,39 +234,33 @@ function estimateFrameBytes(size: OutputSize, format: ExtractionOptions["format"
 
 function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGenerator<PlacedFrame> {
   switch (plan.strategy) {
-    case "seek-parallel": {
-      const times = Array.from({ length: targetCount(plan.targets) }, (_, i) => targetAt(plan.targets, i));
-      const batches = planSeekBatches(
-        times,
-        ctx.concurrency,
-        ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL,
-        periodicKeyframes(ctx.probe.keyframeSample),
-        ctx.seeksPerProcess,
-      );
-      const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
-      const producers = batches.map(
-        ([from, to]) =>
-          () =>
-            seekMany(ctx, times.slice(from, to), threads),
-      );
-      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), plan.targets, placement(ctx));
-    }
+    case "seek-parallel":
+      return placeOnTargets(seekBatches(ctx, plan.targets, plan.batches, bufferFrames), plan.targets, placement(ctx));
     case "segmented-decode": {
       const t = plan.targets;
       const running = Math.min(ctx.concurrency, plan.segments.length);
-      const spans = keyframeSpans(ctx, t, plan.segments);
       const producers = plan.segments.map(
         (seg, i) => () =>
           // Past where the stream was found to end (engine-context.ts `end`): nothing to decode.
           seg.start >= ctx.end.noFrameFrom
             ? nothing()
-            : spans
-              ? spanFrames(ctx, t, spans[i] as SegmentSpans, threadsFor(ctx, running))
-              : segmentFrames(ctx, t, seg, i === plan.segments.length - 1, threadsFor(ctx, running)),
+            : segmentWithFallback(
+                ctx,
+                t,
+                seg,
+                plan.segments[i + 1]?.firstTarget ?? t.count,
+                i === plan.segments.length - 1,
+                threadsFor(ctx, running),
+              ),
       );
       return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, placement(ctx));
     }
     case "keyframes":
+      if (plan.targets)
+        // The keyframes the packets name, each read by an accurate seek (VP9 and AV1 decoders ignore -skip_frame).
+        return unrequested(
+          placeOnTargets(seekBatches(ctx, plan.targets, plan.batches, bufferFrames), plan.targets, placement(ctx)),
+        );
       return untargeted(
         ctx,
         source(ctx, {
@@ -273,6 +287,27 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
   }
 }
 
+/** The planned seek batches, run `concurrency` at a time, in target order. */
+function seekBatches(
+  ctx: EngineContext,
+  targets: Targets,
+  batches: readonly (readonly [number, number])[],
+  bufferFrames: number,
+): AsyncGenerator<DecodedFrame> {
+  const times = Array.from({ length: targetCount(targets) }, (_, i) => targetAt(targets, i));
+  const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
+  const producers = batches.map(
+    ([from, to]) =>
+      () =>
+        seekMany(ctx, times.slice(from, to), threads),
+  );
+  return orderedMerge(producers, ctx.concurrency, bufferFrames);
+}
+
+async function* unrequested(frames: AsyncGenerator<PlacedFrame>): AsyncGenerator<PlacedFrame> {
+  for await (const f of frames) yield { ...f, requestedSeconds: null };
+}
+
 /** An empty source. */
 async function* nothing(): AsyncGenerator<never> {}
 
@@ -287,32 +322,7 @@ const placement = (ctx: EngineContext): PlacementDeps => ({
   lastFrameTime: () => lastFrameTime(ctx),
 });
 
-/** Time of the video's last frame, from the packets of its last seconds (no decoding). */
-async function lastFrameTime(ctx: EngineContext): Promise<number | null> {
-  const from = Math.max(0, ctx.probe.durationSeconds - 10);
-  const { stdout } = await runCollect({
-    command: ctx.bins.ffprobePath,
-    args: [
-      "-v",
-      "error",
-      "-protocol_whitelist",
-      "file",
-      "-select_streams",
-      "v:0",
-      "-read_intervals",
-      `${from}%`,
-      "-show_entries",
-      "packet=pts_time",
-      "-of",
-      "csv=p=0",
-      ctx.url,
-    ],
-    signal: ctx.signal,
-    timeoutSeconds: 60,
-  });
-  const times = stdout
-    .split("\n")
-    .map((l) => Number.parseFloat(l))
-    .filter((x) => Number.isFinite(x));
-  return times.length > 0 ? Math.round((Math.max(...times) - ctx.origin) * 1e6) / 1e6 : null;
+/** Time of the video's last frame, from the keyframe index (read from the packets, no decoding). */
+function lastFrameTime(ctx: EngineContext): Promise<number | null> {
+  return Promise.resolve(ctx.index.frameCount > 0 ? ctx.index.lastFrameSeconds : null);
 }

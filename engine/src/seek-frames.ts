@@ -3,6 +3,7 @@ import { DEFAULT_KEYFRAME_INTERVAL } from "./sampling/strategy.js";
 import type { DecodedFrame } from "./ffmpeg/frame-source.js";
 import { firstTickAt, planSeekBatch } from "./sampling/seek-batch.js";
 import { atOrAfterSelect } from "./sampling/select.js";
+import { TIME_EPSILON } from "./sampling/targets.js";
 import {
   batchable,
   INDEXED_FORMATS,
@@ -64,6 +65,7 @@ export async function* seekMany(
       }
     } catch (err) {
       if (ctx.signal.aborted) throw err;
+      ctx.fallbacks.count++;
     }
   }
   for (; next < times.length; next++) yield* seekOne(ctx, times[next] as number, threads);
@@ -79,32 +81,36 @@ function preroll(ctx: EngineContext): number {
   return 2 * (ctx.probe.keyframeIntervalSeconds ?? DEFAULT_KEYFRAME_INTERVAL * 2) + 1;
 }
 
-/** Where to seek for t: t itself with a seek index; otherwise the preroll earlier, or no seek at all near the start (a seek there can skip the first keyframe). */
+/**
+ * Where a decode answering t starts. With a seek index: at the keyframe before t by presentation
+ * time, from the keyframe index (a seek to t itself lands on the keyframe whose decode time is
+ * before t, which for an open GOP can be the next keyframe, whose leading frames at or after t the
+ * decoder then drops). Otherwise the preroll earlier, or no seek at all near the start (a seek
+ * there can skip the first keyframe).
+ */
 export function earlySeek(ctx: EngineContext, t: number): { seek?: number } {
   const early = preroll(ctx);
-  if (early === 0) return { seek: t };
+  if (early === 0) return { seek: exactSeek(ctx, Math.min(t, ctx.index.at(ctx.index.before(t)))) };
   return t - early > 0 ? { seek: t - early } : {};
 }
 
 /**
- * The first frame at or after t: an accurate input seek (decodes from the keyframe before t, drops
- * earlier frames); without a seek index, a seek before t and a select at t.
+ * The first frame at or after t: a decode from the keyframe before t (an accurate input seek to it)
+ * or, without a seek index, from the preroll earlier; a select keeps the first frame at t or later.
  */
 export async function* seekOne(ctx: EngineContext, t: number, threads: number): AsyncGenerator<DecodedFrame> {
   // A seek before this one found the real end of the stream: nothing at or after t either.
   if (t >= ctx.end.noFrameFrom) return;
-  const seek = exactSeek(ctx, t);
-  const early = preroll(ctx);
   const filters = outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated);
   let found = false;
   for await (const f of timed(
     ctx,
     source(ctx, {
-      ...earlySeek(ctx, seek),
+      ...earlySeek(ctx, t),
       threads,
       maxFrames: 1,
-      // Raw times (-copyts); half a microsecond of slack, as `seek` is the frame's time rounded up.
-      filters: early > 0 ? [atOrAfterSelect(ctx.origin + seek - 5e-7), ...filters] : filters,
+      // Raw times (-copyts), with the same microsecond of slack as every other select (targets.ts TIME_EPSILON).
+      filters: [atOrAfterSelect(ctx.origin + t - TIME_EPSILON), ...filters],
     }),
   )) {
     found = true;

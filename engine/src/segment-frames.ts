@@ -4,8 +4,7 @@ import type { DecodedFrame } from "./ffmpeg/frame-source.js";
 import { arithmeticSelect } from "./sampling/select.js";
 import { targetAt, TIME_EPSILON, type Targets } from "./sampling/targets.js";
 import { earlySeek, seekOne } from "./seek-frames.js";
-import { periodicKeyframes, type Segment } from "./sampling/strategy.js";
-import type { ProbeResult } from "./types.js";
+import type { Segment, Span } from "./sampling/strategy.js";
 import { batchable, onTimeline, outpointMargin, source, timed, type EngineContext } from "./engine-context.js";
 
 /** Extra seconds the last decoding segment reads past the range end. */
@@ -35,74 +34,99 @@ export function segmentFrames(
   );
 }
 
-interface Span {
-  readonly firstIndex: number;
-  readonly lastIndex: number;
-  readonly first: number;
-  readonly last: number;
-}
-
-/** Decoding a span costs a file open and a seek, worth this many seconds of decoding. */
-const SPAN_COST_SECONDS = 0.25;
-
-export interface SegmentSpans {
-  readonly spans: readonly Span[];
-  readonly plan: DecodeSpans;
+/**
+ * The segment's keyframe spans as one concat script of our own (decode-spans.ts), or null when
+ * they cannot be shifted exactly (a step no small whole number of ticks carries): the segment then
+ * decodes straight through.
+ */
+export function spanPlan(ctx: EngineContext, t: Targets & { kind: "arithmetic" }, seg: Segment): DecodeSpans | null {
+  const p = ctx.probe;
+  if (!seg.spans || seg.spans.length === 0 || !p.timeBase || !batchable(ctx)) return null;
+  return planDecodeSpans({
+    url: ctx.url,
+    formatName: p.formatName,
+    originMicros: Math.round(ctx.origin * 1e6),
+    timeBase: p.timeBase,
+    durationSeconds: p.durationSeconds,
+    marginSeconds: outpointMargin(p),
+    start: t.start,
+    step: t.step,
+    spans: seg.spans,
+  });
 }
 
 /**
- * Each segment's targets grouped by the keyframe interval they fall in (decode-spans.ts), when
- * keyframes are predictable and skipping each interval's tail saves real work; otherwise null and
- * segments decode straight through.
+ * One segment's frames, by the fastest path that works: its keyframe spans in one ffmpeg, else
+ * (or when that ffmpeg fails: the concat demuxer's jumps break some decoders, e.g. HEVC with open
+ * GOPs reporting "Duplicate POC") a plain decode straight through from the first target not yet
+ * answered, else one accurate seek per target left. Only a failure of that last, plain path fails
+ * the job; the answer is the same whichever path ran.
  */
-export function keyframeSpans(
+export async function* segmentWithFallback(
   ctx: EngineContext,
   t: Targets & { kind: "arithmetic" },
-  segments: readonly Segment[],
-): SegmentSpans[] | null {
-  const p = ctx.probe;
-  const keyframeBefore = periodicKeyframes(p.keyframeSample);
-  const period = p.keyframeIntervalSeconds;
-  if (!keyframeBefore || !period || p.variableFrameRate || !batchable(ctx)) return null;
-  const margin = outpointMargin(p);
-  let saved = 0;
-  const all = segments.map((seg, i): SegmentSpans | null => {
-    const end = segments[i + 1]?.firstTarget ?? t.count;
-    const spans: Span[] = [];
-    for (let j = seg.firstTarget; j < end; j++) {
-      const time = targetAt(t, j);
-      const open = spans.at(-1);
-      if (open && keyframeBefore(time) === keyframeBefore(open.first))
-        spans[spans.length - 1] = { ...open, lastIndex: j, last: time };
-      else spans.push({ firstIndex: j, lastIndex: j, first: time, last: time });
+  seg: Segment,
+  endTarget: number,
+  last: boolean,
+  threads: number,
+): AsyncGenerator<DecodedFrame> {
+  let reached = -Infinity;
+  const firstLeft = (): number => {
+    let j = seg.firstTarget;
+    while (j < endTarget && targetAt(t, j) <= reached + TIME_EPSILON) j++;
+    return j;
+  };
+  async function* tracked(frames: AsyncGenerator<DecodedFrame>): AsyncGenerator<DecodedFrame> {
+    for await (const f of frames) {
+      if (f.seconds > reached) reached = f.seconds;
+      yield f;
     }
-    for (const s of spans) saved += keyframeBefore(s.last) + period - (s.last + margin) - SPAN_COST_SECONDS;
-    const plan = planDecodeSpans({
-      url: ctx.url,
-      formatName: p.formatName,
-      originMicros: Math.round(ctx.origin * 1e6),
-      timeBase: p.timeBase as NonNullable<ProbeResult["timeBase"]>,
-      durationSeconds: p.durationSeconds,
-      marginSeconds: margin,
-      start: t.start,
-      step: t.step,
-      spans,
-    });
-    return plan ? { spans, plan } : null;
-  });
-  const ready = all.filter((s): s is SegmentSpans => s !== null);
-  return ready.length === all.length && saved > 0.05 * (t.count * t.step) ? ready : null;
+  }
+  const spans = spanPlan(ctx, t, seg);
+  if (spans && seg.spans) {
+    try {
+      yield* tracked(spanFrames(ctx, t, seg.spans, spans, threads));
+      return;
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      ctx.fallbacks.count++;
+    }
+  }
+  let j = firstLeft();
+  if (j >= endTarget) return;
+  try {
+    yield* tracked(
+      segmentFrames(
+        ctx,
+        t,
+        { firstTarget: j, start: j === seg.firstTarget ? seg.start : targetAt(t, j), end: seg.end },
+        last,
+        threads,
+      ),
+    );
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    ctx.fallbacks.count++;
+  }
+  // Targets the decode did not reach (a plain run ends a margin past its last target): one seek each.
+  for (j = firstLeft(); j < endTarget; j = firstLeft()) {
+    const before = reached;
+    yield* tracked(seekOne(ctx, targetAt(t, j), threads));
+    // Nothing at or after it: the stream ends before it (placement handles what is left).
+    if (reached === before) return;
+  }
 }
 
 /**
  * One segment's frames from its keyframe spans, in one ffmpeg process. A span whose last target got
- * no frame within the margin (the stream changed after the probed minute) has its remaining
- * targets sought one by one, so the answer is always the single-pass one.
+ * no frame within the margin (a pause in a screen recording) has its remaining targets sought one
+ * by one, so the answer is always the single-pass one.
  */
 export async function* spanFrames(
   ctx: EngineContext,
   t: Targets & { kind: "arithmetic" },
-  { spans, plan }: SegmentSpans,
+  spans: readonly Span[],
+  plan: DecodeSpans,
   threads: number,
 ): AsyncGenerator<DecodedFrame> {
   const p = ctx.probe;

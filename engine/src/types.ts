@@ -57,6 +57,8 @@ export interface ExtractResult {
   readonly strategy: string;
   /** ffmpeg processes the extraction started (not counting probes). */
   readonly ffmpegRuns: number;
+  /** Fast-path processes (seek batches, keyframe spans) that failed and were redone by the plain path. */
+  readonly fallbacks: number;
   readonly frames: readonly ManifestFrame[];
   readonly probe: ProbeResult;
 }

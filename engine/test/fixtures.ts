@@ -16,6 +16,7 @@ const exec = promisify(execFile);
 const CACHE = path.join(tmpdir(), "vp-engine-fixtures-v1");
 
 const TESTSRC = ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30"];
+const SMALL = ["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=30"];
 const X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"];
 
 /** name -> ffmpeg arguments after the input(s), output path appended. Depends on others via {name}. */
@@ -78,7 +79,74 @@ const RECIPES: Record<string, string[]> = {
   ],
   // 12 s with a keyframe every 4 s: dense sampling leaves the tail of each keyframe interval undecoded.
   "gop4.mp4": [...TESTSRC, "-t", "12", ...X264, "-g", "120", "-bf", "2"],
+  // Irregular keyframes (as scene cuts place them), 1.3 s to 4.1 s apart, in a grainy picture.
+  "irregular.mp4": [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=320x180:rate=30,noise=alls=12:allf=t",
+    "-t",
+    "14",
+    ...X264,
+    "-g",
+    "600",
+    "-sc_threshold",
+    "0",
+    "-force_key_frames",
+    "0,1.3,5.4,7.1,8.9,13",
+    "-bf",
+    "2",
+  ],
   "audio.m4a": ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac"],
+  // The codec matrix (codec-matrix.test.ts): tiny pictures, a few seconds each.
+  // HEVC as x265 writes it by default: B-frames, open GOPs (CRA keyframes), long enough for several segments.
+  "hevc.mp4": [
+    ...SMALL,
+    "-t",
+    "24",
+    "-c:v",
+    "libx265",
+    "-preset",
+    "ultrafast",
+    "-x265-params",
+    "log-level=error:bframes=4:keyint=60:min-keyint=15",
+    "-tag:v",
+    "hvc1",
+    "-pix_fmt",
+    "yuv420p",
+  ],
+  "vp9.webm": [
+    ...SMALL,
+    "-t",
+    "6",
+    "-c:v",
+    "libvpx-vp9",
+    "-deadline",
+    "realtime",
+    "-cpu-used",
+    "8",
+    "-g",
+    "45",
+    "-pix_fmt",
+    "yuv420p",
+  ],
+  "av1.mp4": [...SMALL, "-t", "6", "-c:v", "libsvtav1", "-preset", "12", "-g", "45", "-pix_fmt", "yuv420p"],
+  "mpeg4.mp4": [...SMALL, "-t", "6", "-c:v", "mpeg4", "-bf", "2", "-g", "45"],
+  "mpeg2.ts": [...SMALL, "-t", "6", "-c:v", "mpeg2video", "-bf", "2", "-g", "45"],
+  // Intra-only codecs: every frame is a keyframe.
+  "mjpeg.avi": ["-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10", "-t", "3", "-c:v", "mjpeg", "-q:v", "5"],
+  "prores.mov": [
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc2=size=160x90:rate=10",
+    "-t",
+    "3",
+    "-c:v",
+    "prores_ks",
+    "-profile:v",
+    "0",
+  ],
   // Short (1 s) with an audio track.
   "short.mp4": [...TESTSRC, "-f", "lavfi", "-i", "sine=d=1", "-t", "1", ...X264, "-c:a", "aac", "-shortest"],
 };

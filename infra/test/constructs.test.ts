@@ -141,7 +141,7 @@ describe("Messaging", () => {
     t.resourcePropertiesCountIs(
       "AWS::CloudWatch::Alarm",
       { MetricName: "ApproximateAgeOfOldestMessage", Threshold: 120 },
-      3,
+      4,
     );
     // Every queue refuses plain HTTP.
     t.resourcePropertiesCountIs(
@@ -153,7 +153,8 @@ describe("Messaging", () => {
           ]),
         },
       },
-      6,
+      // worker, api, notify, webhooks and their DLQs
+      8,
     );
   });
 });

@@ -10,6 +10,7 @@ const spec: WorkloadSpec = {
   workerImage: "123.dkr.ecr.eu-west-1.amazonaws.com/vp-test-worker:abc",
   config: { VP_S3_VIDEOS_BUCKET: "videos" },
   runtimeSecretName: "vp-test-runtime",
+  urlSigningSecretName: "vp-test-url-signing",
   apiServiceAccount: "api",
   workerServiceAccount: "worker",
   apiTargetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123:targetgroup/vp-test-api-pods/1",
@@ -47,7 +48,22 @@ describe("workload manifests", () => {
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
     });
-    expect(c.envFrom).toEqual([{ configMapRef: { name: "vp-config" } }, { secretRef: { name: "vp-runtime" } }]);
+    expect(c.envFrom).toEqual([
+      { configMapRef: { name: "vp-config" } },
+      { secretRef: { name: "vp-runtime" } },
+      { secretRef: { name: "vp-url-signing" } },
+    ]);
+  });
+
+  it("give the frame URLs' key to the API pods only, copied from its own Secrets Manager secret", () => {
+    const external = find(objects, "ExternalSecret", "vp-url-signing").spec;
+    expect(external.dataFrom).toEqual([{ extract: { key: "vp-test-url-signing" } }]);
+    expect(external.target).toMatchObject({ name: "vp-url-signing" });
+    const worker = find(objects, "Deployment", "worker").spec.template.spec.containers[0];
+    expect(JSON.stringify(worker.envFrom)).not.toContain("vp-url-signing");
+    // Applied before the Deployment that needs it.
+    const order = objects.map((o) => `${o.kind}/${(o.metadata as Any).name}`);
+    expect(order.indexOf("ExternalSecret/vp-url-signing")).toBeLessThan(order.indexOf("Deployment/api"));
   });
 
   it("give the worker more grace than its own shutdown budget, so it can finish or hand back its job", () => {

@@ -34,6 +34,7 @@ const ids = () => {
     workerQueue: logicalId(s.messaging.worker.queue),
     apiQueue: logicalId(s.messaging.api.queue),
     notifyQueue: logicalId(s.messaging.notify.queue),
+    webhookQueue: logicalId(s.messaging.webhooks.queue),
   };
 };
 const roleStatements = (role: { node: unknown }): Statement[] => statementsOf(template, logicalId(role as never));
@@ -143,6 +144,7 @@ describe("messaging", () => {
       ["vp-test-worker", 3],
       ["vp-test-api", 5],
       ["vp-test-notify", 5],
+      ["vp-test-webhooks", 10],
     ] as const) {
       template.hasResourceProperties("AWS::SQS::Queue", {
         QueueName: name,
@@ -168,11 +170,26 @@ describe("messaging", () => {
     sub(apiTopic, workerQueue, "MSG_SERVICE_WORKER", ["EXTRACTION_REQUESTED"]);
     sub(workerTopic, apiQueue, "MSG_SERVICE_API", ["JOB_UPDATED", "JOB_FINISHED"]);
     sub(workerTopic, notifyQueue, "MSG_SERVICE_NOTIFY", ["JOB_FINISHED"]);
-    template.resourceCountIs("AWS::SNS::Subscription", 3);
+    template.resourceCountIs("AWS::SNS::Subscription", 4);
+  });
+
+  it("feeds the webhooks queue only the worker's news of jobs that ended (filtered on the body)", () => {
+    // GIVEN cancellations travel as JOB_UPDATED, THEN the filter reads the job's status in the envelope
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "sqs",
+      TopicArn: { Ref: ids().workerTopic },
+      Endpoint: { "Fn::GetAtt": [ids().webhookQueue, "Arn"] },
+      FilterPolicyScope: "MessageBody",
+      FilterPolicy: { payload: { job: { status: ["SUCCEEDED", "FAILED", "CANCELLED"] } } },
+    });
   });
 
   it("alarms on DLQ depth and on the oldest message's age for every queue", () => {
-    for (const q of ["worker", "api", "notify"]) {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      AlarmName: "vp-test-webhooks-oldest-message-age",
+      Threshold: 1800,
+    });
+    for (const q of ["worker", "api", "notify", "webhooks"]) {
       template.hasResourceProperties("AWS::CloudWatch::Alarm", {
         AlarmName: `vp-test-${q}-dlq-not-empty`,
         MetricName: "ApproximateNumberOfMessagesVisible",
@@ -183,7 +200,7 @@ describe("messaging", () => {
       template.hasResourceProperties("AWS::CloudWatch::Alarm", {
         AlarmName: `vp-test-${q}-oldest-message-age`,
         MetricName: "ApproximateAgeOfOldestMessage",
-        Threshold: q === "worker" ? 900 : 300,
+        Threshold: q === "worker" ? 900 : q === "webhooks" ? 1800 : 300,
       });
     }
   });
@@ -225,6 +242,10 @@ describe("least privilege per workload", () => {
     expect(allows(st, "sqs:ReceiveMessage", i.workerQueue)).toBe(false);
     expect(allows(st, "sqs:DeleteMessage", i.workerQueue)).toBe(false);
     expect(allows(st, "sns:Publish", i.workerTopic)).toBe(false);
+    // Webhooks: it queues test deliveries and redeliveries; only the worker sends them
+    expect(allows(st, "sqs:SendMessage", i.webhookQueue)).toBe(true);
+    expect(allows(st, "sqs:ReceiveMessage", i.webhookQueue)).toBe(false);
+    expect(allows(st, "sqs:DeleteMessage", i.webhookQueue)).toBe(false);
     for (const a of ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:CreateTable", "dynamodb:Scan"])
       expect(allows(st, a)).toBe(false);
     expect(allows(st, "cognito-idp:AdminDeleteUser")).toBe(false);
@@ -238,6 +259,9 @@ describe("least privilege per workload", () => {
     expect(allows(st, "s3:PutObject", i.archives)).toBe(true);
     expect(allows(st, "sqs:ChangeMessageVisibility", i.workerQueue)).toBe(true);
     expect(allows(st, "sns:Publish", i.workerTopic)).toBe(true);
+    // The webhook consumer: receives, settles and re-sends (delayed attempts) on its queue
+    for (const a of ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage"])
+      expect(allows(st, a, i.webhookQueue)).toBe(true);
     // THEN what it can NOT do
     expect(allows(st, "s3:PutObject", i.videos)).toBe(false);
     expect(allows(st, "s3:DeleteObject", i.videos)).toBe(false);
@@ -254,13 +278,25 @@ describe("least privilege per workload", () => {
     expect(actionsOf(st)).toEqual(["sqs:GetQueueAttributes"]);
     expect(allows(st, "sqs:GetQueueAttributes", ids().workerQueue)).toBe(true);
     expect(allows(st, "sqs:GetQueueAttributes", ids().apiQueue)).toBe(false);
+    expect(allows(st, "sqs:GetQueueAttributes", ids().webhookQueue)).toBe(false);
   });
 
-  it("External Secrets reads only the two runtime secrets", () => {
+  it("External Secrets reads only the three runtime secrets", () => {
     const st = roleStatements(synth.service.platform.externalSecretsAccount.role);
     expect(actionsOf(st)).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]);
     const resources = st.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
     expect(resources).not.toContain("*");
+    const secrets = synth.service.secrets;
+    for (const secret of [secrets.runtime, secrets.grafanaAdmin, secrets.urlSigning])
+      expect(resources).toContainEqual({ Ref: logicalId(secret) });
+    expect(resources).toHaveLength(3);
+  });
+
+  it("generates the frame URLs' signing key in Secrets Manager, never in the template", () => {
+    template.hasResourceProperties("AWS::SecretsManager::Secret", {
+      Name: "vp-test-url-signing",
+      GenerateSecretString: Match.objectLike({ GenerateStringKey: "VP_URL_SIGNING_SECRET", PasswordLength: 64 }),
+    });
   });
 
   it("cluster autoscaler may only resize ASGs tagged for this cluster", () => {
@@ -330,6 +366,15 @@ describe("HTTP API", () => {
       .map((r) => r.Properties.RouteKey as string)
       .sort();
     expect(keys).toEqual([...ALB_ROUTES, ...ACCOUNT_ROUTES].map((p) => `ANY ${p}`).sort());
+    // The web app (its page and assets) and the signed frame links reach the API pods too.
+    const albIntegration = Object.entries(template.findResources("AWS::ApiGatewayV2::Integration")).find(
+      ([, r]) => r.Properties.ConnectionType === "VPC_LINK",
+    )![0];
+    for (const key of ["ANY /", "ANY /assets/{proxy+}", "ANY /frames/{proxy+}"])
+      template.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+        RouteKey: key,
+        Target: { "Fn::Join": ["", ["integrations/", { Ref: albIntegration }]] },
+      });
     template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
       IntegrationType: "HTTP_PROXY",
       ConnectionType: "VPC_LINK",

@@ -1,8 +1,8 @@
 import { App } from "aws-cdk-lib";
 import { describe, expect, it } from "vitest";
-import { MESSAGE_TYPES, SERVICE } from "../src/constructs/messaging.js";
+import { MESSAGE_TYPES, SERVICE, WEBHOOK_JOB_STATUSES } from "../src/constructs/messaging.js";
 import { OFFLINE_ACCOUNT, readStageSettings } from "../src/stage.js";
-import { SERVICES, messageSchema } from "@vp/domain";
+import { JOB_STATUSES, SERVICES, messageSchema, webhookEventTypesFor, type JobEvent } from "@vp/domain";
 
 describe("stage settings", () => {
   it("default to the test stage with offline account and named AZs (no lookups, no credentials)", () => {
@@ -42,5 +42,13 @@ describe("subscription filters", () => {
     expect([...SERVICES].sort()).toEqual(Object.values(SERVICE).sort());
     const types = new Set(messageSchema.options.map((o) => o.shape.type.value));
     for (const t of Object.values(MESSAGE_TYPES).flat()) expect(types.has(t)).toBe(true);
+  });
+
+  it("let through to the webhooks queue exactly the job statuses that make webhook events", () => {
+    const makesEvents = JOB_STATUSES.filter((status) => {
+      const job = { status, error: null } as unknown as JobEvent["job"];
+      return webhookEventTypesFor({ job, videoFilename: "" }).length > 0;
+    });
+    expect([...WEBHOOK_JOB_STATUSES].sort()).toEqual([...makesEvents].sort());
   });
 });

@@ -10,6 +10,7 @@ import type {
   Mailer,
   VideoRepository,
 } from "./ports/index.js";
+import type { WebhookPlatform } from "./webhooks/webhook-platform.js";
 
 /**
  * Everything the services need from the outside world, built by one adapter family
@@ -31,5 +32,7 @@ export interface Platform {
   readonly identity: IdentityProvider;
   readonly tokens: AccessTokenVerifier;
   readonly mailer: Mailer;
+  /** Users' webhook endpoints, their deliveries, and the queue deliveries leave from. */
+  readonly webhooks: WebhookPlatform;
   close(): Promise<void>;
 }

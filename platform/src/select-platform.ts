@@ -1,5 +1,11 @@
 import { join } from "node:path";
-import { extractionRequestedSchema, jobEventSchema, type JobEvent, type ServiceName } from "@vp/domain";
+import {
+  extractionRequestedSchema,
+  jobEventSchema,
+  webhookTaskSchema,
+  type JobEvent,
+  type ServiceName,
+} from "@vp/domain";
 import { createAwsPlatform, type AwsMessaging, type AwsPlatform } from "./aws/aws-platform.js";
 import type { EventBus } from "./ports/event-bus.js";
 import { createLocalJobEventPublisher } from "./local/local-job-event-publisher.js";
@@ -8,6 +14,8 @@ import { SqliteJobQueue } from "./local/sqlite-job-queue.js";
 import type { ConsumerLogger } from "./messaging/queue-consumer.js";
 import type { PlatformSettings } from "./settings.js";
 import { openDatabase } from "./sqlite/index.js";
+import { withWebhookEvents } from "./webhooks/webhook-event-source.js";
+import { webhookSettingsFrom } from "./webhooks/webhook-settings.js";
 
 /**
  * The adapters one process runs on. `local` messaging means queues and job news stay on this host
@@ -45,6 +53,7 @@ export async function selectPlatform(settings: PlatformSettings, options: Select
         uploadRateWindowSeconds: settings.VP_UPLOAD_RATE_WINDOW_SECONDS,
         tempMaxAgeSeconds: settings.VP_TEMP_MAX_AGE_SECONDS,
         multipartAbortSeconds: settings.VP_MULTIPART_ABORT_SECONDS,
+        webhooks: webhookSettingsFrom(settings),
         onSweep: (r) =>
           "error" in r
             ? options.logger.warn({ err: r.error }, "temp sweep failed")
@@ -70,6 +79,7 @@ function sqliteMessaging(settings: PlatformSettings, events: EventBus): AwsMessa
     schema: jobEventSchema,
     maxAttempts: 5,
   });
+  const webhookQueue = new SqliteJobQueue({ db, name: "webhooks", schema: webhookTaskSchema, maxAttempts: 10 });
   return {
     extractionQueue: new SqliteJobQueue({
       db,
@@ -79,7 +89,11 @@ function sqliteMessaging(settings: PlatformSettings, events: EventBus): AwsMessa
     }),
     notificationQueue,
     apiEventQueue: null,
-    jobEvents: createLocalJobEventPublisher({ events, notifications: notificationQueue }),
+    jobEvents: withWebhookEvents(
+      createLocalJobEventPublisher({ events, notifications: notificationQueue }),
+      webhookQueue,
+    ),
+    webhookQueue,
     close: async () => void db.close(),
   };
 }

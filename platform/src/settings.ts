@@ -65,6 +65,21 @@ export const platformSettingsShape = {
    * since SNS and SQS have no local server.
    */
   VP_MESSAGING: z.enum(["aws", "local"]).optional(),
+
+  // Webhooks (see README "Webhooks"): read by the API (endpoint checks) and the delivery consumer.
+  /** Development only: webhook URLs may be plain http and reach loopback (never private, link-local or metadata addresses). */
+  VP_WEBHOOK_ALLOW_LOCAL_TARGETS: envBool.default(false),
+  /** Multiplies the retry schedule (5 s ... 10 h); e.g. 0.001 compresses a day and a half into two minutes. */
+  VP_WEBHOOK_RETRY_SCALE: z.coerce.number({ error: "must be a number" }).min(0.000001).max(10).default(1),
+  /** One delivery attempt's limit (connect, send, answer). */
+  VP_WEBHOOK_TIMEOUT_SECONDS: envInt(1, 60).default(15),
+  /** An endpoint failing with no success for this long is disabled and its owner emailed. */
+  VP_WEBHOOK_DISABLE_AFTER_SECONDS: envInt(1, 90 * 86_400).default(5 * 86_400),
+  /** After rotateWebhookSecret, the old secret keeps signing beside the new one this long. */
+  VP_WEBHOOK_ROTATION_OVERLAP_SECONDS: envInt(0, 30 * 86_400).default(86_400),
+  VP_WEBHOOK_MAX_ENDPOINTS_PER_USER: envInt(1, 100).default(20),
+  /** VP_BACKEND=aws: the webhooks queue (job news to fan out, deliveries' attempts); unset with VP_MESSAGING=local. */
+  VP_SQS_WEBHOOK_QUEUE_URL: z.url().optional(),
 } as const;
 
 /** Settings without which VP_BACKEND=aws cannot start. */

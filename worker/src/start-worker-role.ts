@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { extract, probe, resolveFfmpeg } from "@vp/engine";
-import { startQueueConsumer, type Backend, type QueueConsumer } from "@vp/platform";
+import { startQueueConsumer, startWebhookConsumer, type Backend, type QueueConsumer } from "@vp/platform";
 import { createJobNotifier } from "@vp/notify-lambda";
 import type { WorkerConfig } from "./config.js";
 import { startWorker } from "./runner/start-worker.js";
@@ -77,6 +77,15 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<{ clo
       }),
     );
   }
+  // Webhook deliveries leave from their own queue, never from a job's path (README "Webhooks").
+  const webhooks = startWebhookConsumer({
+    webhooks: platform.webhooks,
+    identity: platform.identity,
+    mailer: platform.mailer,
+    publicUrl: () => config.publicUrl ?? options.publicUrl(),
+    logger: logger.child({ component: "webhooks" }),
+  });
+  if (webhooks !== null) consumers.push(webhooks);
   return {
     async close() {
       await Promise.all(consumers.map((c) => c.close({ graceMs: config.VP_SHUTDOWN_GRACE_SECONDS * 1000 })));

@@ -3,11 +3,13 @@ import type { GraphQLSchema } from "graphql";
 import { buildSchema, type PubSub } from "type-graphql";
 import { authChecker } from "./auth-checker.js";
 import { ExtractionOptionsResolver } from "./resolvers/extraction-options.resolver.js";
+import { FramesResolver } from "./resolvers/frames.resolver.js";
 import { JobResolver, ExtractionResultResolver } from "./resolvers/job.resolver.js";
 import { NodeResolver } from "./resolvers/node.resolver.js";
 import { SubscriptionResolver } from "./resolvers/subscription.resolver.js";
 import { UserResolver } from "./resolvers/user.resolver.js";
 import { VideoResolver } from "./resolvers/video.resolver.js";
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from "./resolvers/webhook.resolver.js";
 
 /**
  * type-graphql insists on a pubSub once any @Subscription exists, even when every subscription
@@ -33,9 +35,12 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
       VideoResolver,
       JobResolver,
       ExtractionResultResolver,
+      FramesResolver,
       ExtractionOptionsResolver,
       NodeResolver,
       SubscriptionResolver,
+      WebhookEndpointResolver,
+      WebhookDeliveryResolver,
     ],
     authChecker,
     pubSub: contextEventsOnly,

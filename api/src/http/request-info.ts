@@ -26,6 +26,7 @@ export function routeLabel(path: string): string {
   if (path === "/graphql") return "/graphql";
   if (path.startsWith("/graphiql/")) return "/graphiql";
   if (path.startsWith("/blobs/")) return "/blobs";
+  if (path.startsWith("/frames/")) return "/frames";
   if (path.startsWith("/api/v1/accounts")) return "/api/v1/accounts";
   if (path === "/healthz" || path === "/metrics" || path === "/.well-known/jwks.json") return path;
   return "other";
@@ -38,8 +39,8 @@ export function routeLabel(path: string): string {
 export function requestInfoMiddleware(logger: Logger, metrics: HttpMetrics) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
-    // Read now: mounted routers rewrite req.url while they run.
-    const path = req.path;
+    // Read now: mounted routers rewrite req.url while they run. A frame URL's path is its token: not logged.
+    const path = req.path.startsWith("/frames/") ? "/frames/<token>" : req.path;
     const requestId = requestIdFrom(req.headers["x-request-id"]);
     const log = logger.child({ requestId });
     infos.set(res, { requestId, log });

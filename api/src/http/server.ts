@@ -18,10 +18,14 @@ import { maskError } from "../graphql/errors.js";
 import { createDepthLimitRule } from "../graphql/limits/depth-limit.rule.js";
 import { startGraphqlWs } from "../graphql/ws-server.js";
 import { createServices, type ExtractionEngine } from "../services/index.js";
+import { FrameArchive } from "../frames/frame-archive.js";
+import { frameRoute } from "../frames/frame-route.js";
+import { frameUrlSecret } from "../frames/signing-secret.js";
 import { cors } from "./cors.js";
 import { graphqlLimitsMiddleware } from "./graphql-limits.js";
 import { createHttpMetrics } from "./metrics.js";
 import { requestIdFrom, requestInfo, requestInfoMiddleware } from "./request-info.js";
+import { serveWebApp, uploadOriginsOf, webAppDir } from "./web-app.js";
 
 export interface ApiServerDeps {
   readonly platform: Platform;
@@ -37,6 +41,8 @@ export interface ApiServerDeps {
   readonly jwks?: () => object;
   /** Static dir of the bundled GraphiQL: its index.html answers browser GETs of /graphql, its assets live under /graphiql/. */
   readonly graphiqlDir?: string;
+  /** Static dir of the built web app, served at `/`; by default the one beside the bundle or in web/dist, null for none. */
+  readonly webDir?: string | null;
   readonly onListening?: (url: string) => void;
 }
 
@@ -65,8 +71,18 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   const { platform, config, logger } = deps;
   const schema = await buildApiSchema();
   const httpMetrics = createHttpMetrics(deps.metrics, platform.extractionQueue);
+  if (config.VP_BACKEND === "aws" && config.VP_URL_SIGNING_SECRET === undefined)
+    logger.warn("VP_URL_SIGNING_SECRET is unset: frame URLs verify only on API processes sharing this data dir");
+  // The origin is known only once listening when PORT is 0.
+  let listeningUrl: string | null = null;
+  const frames = new FrameArchive({
+    archives: platform.blobs.archives,
+    secret: await frameUrlSecret(config),
+    baseUrl: () => config.publicUrl ?? listeningUrl ?? `http://localhost:${config.PORT}`,
+  });
   const services = createServices({
     platform,
+    frames,
     engine: deps.engine,
     limits: serviceLimitsOf(config),
     logger: logger.child({ component: "services" }),
@@ -160,6 +176,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
     if (!req.path.startsWith("/blobs/")) return next();
     deps.blobHandler(req, res).then((handled) => (handled ? undefined : next()), next);
   });
+  // Signed frame URLs: one frame out of a stored archive, by byte range (GET and HEAD).
+  app.get("/frames/:token", frameRoute({ frames, jobs: platform.jobs, videos: platform.videos }));
   app.all(/^\/api\/v1\/accounts(\/.*)?$/, (req, res, next) => {
     deps.accountsHandler(req, res).catch(next);
   });
@@ -202,6 +220,8 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
       },
     }),
   );
+  const webDir = deps.webDir === undefined ? webAppDir() : deps.webDir;
+  if (webDir !== null) app.use(serveWebApp(webDir, { uploadOrigins: uploadOriginsOf(config, process.env) }));
   app.use((req, res) => {
     res.status(404).json({
       error: {
@@ -238,6 +258,7 @@ export async function startApiServer(deps: ApiServerDeps): Promise<ApiServer> {
   });
   const port = (httpServer.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
+  listeningUrl = url;
   const metricsServer =
     config.VP_METRICS_PORT === undefined
       ? null

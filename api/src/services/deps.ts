@@ -2,6 +2,7 @@ import type { ExtractionLimits, ExtractionOptions, VideoProbe } from "@vp/domain
 import type { Platform } from "@vp/platform";
 import type { PlanValidation } from "@vp/engine";
 import type { Logger } from "pino";
+import type { FrameArchive } from "../frames/frame-archive.js";
 
 /**
  * The pure parts of the extraction engine the API needs: checking a plan against a stored probe
@@ -35,10 +36,15 @@ export interface UserQuotas {
 }
 
 export interface ServiceDeps {
-  readonly platform: Pick<Platform, "videos" | "jobs" | "blobs" | "extractionQueue" | "jobEvents" | "events">;
+  readonly platform: Pick<
+    Platform,
+    "videos" | "jobs" | "blobs" | "extractionQueue" | "jobEvents" | "events" | "webhooks"
+  >;
   readonly engine: ExtractionEngine;
   readonly limits: ServiceLimits;
   readonly logger: Logger;
+  /** Frames served out of the stored archives, with their signed URLs. */
+  readonly frames: FrameArchive;
   /** @default () => new Date() */
   readonly now?: () => Date;
 }

@@ -1,8 +1,10 @@
 import type { ServiceDeps } from "./deps.js";
+import * as frames from "./frames.service.js";
 import * as jobs from "./job.service.js";
 import * as queries from "./queries.js";
 import * as uploads from "./upload.service.js";
 import * as videos from "./video.service.js";
+import { createWebhookService, type WebhookService } from "./webhook.service.js";
 
 export * from "./deps.js";
 export * from "./user-errors.js";
@@ -16,6 +18,7 @@ export {
 export { firstJobId } from "./job-lifecycle.js";
 export type { CreateVideoUploadInput, CreateVideoUploadResult, CompleteVideoUploadResult } from "./upload.service.js";
 export type { JobResultData } from "./job.service.js";
+export type { FramePage, FrameView } from "./frames.service.js";
 
 type Bound<F> = F extends (deps: ServiceDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -36,8 +39,11 @@ export interface Services {
   readonly listJobs: Bound<typeof queries.listJobs>;
   readonly latestJob: Bound<typeof queries.latestJob>;
   readonly archiveDownloadUrl: Bound<typeof queries.archiveDownloadUrl>;
+  readonly listFrames: Bound<typeof frames.listFrames>;
   readonly jobUpdates: Bound<typeof queries.jobUpdates>;
   readonly ownerJobUpdates: Bound<typeof queries.ownerJobUpdates>;
+  /** The viewer's webhook endpoints and deliveries. */
+  readonly webhooks: WebhookService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -54,7 +60,9 @@ export function createServices(deps: ServiceDeps): Services {
     listJobs: (ownerId, query) => queries.listJobs(deps, ownerId, query),
     latestJob: (ownerId, videoId) => queries.latestJob(deps, ownerId, videoId),
     archiveDownloadUrl: (job, result) => queries.archiveDownloadUrl(deps, job, result),
+    listFrames: (job, result, page) => frames.listFrames(deps, job, result, page),
     jobUpdates: (ownerId, jobId, logger) => queries.jobUpdates(deps, ownerId, jobId, logger),
     ownerJobUpdates: (ownerId, logger, replaySeconds) => queries.ownerJobUpdates(deps, ownerId, logger, replaySeconds),
+    webhooks: createWebhookService({ webhooks: deps.platform.webhooks, ...(deps.now ? { now: deps.now } : {}) }),
   };
 }

@@ -8,6 +8,8 @@ import { classifyHead, probe, validatePlan } from "@vp/engine";
 import { createLocalPlatform, type BlobStore, type LocalPlatform, type Platform } from "@vp/platform";
 import { execute, parse, subscribe, type ExecutionResult, type GraphQLSchema } from "graphql";
 import { pino } from "pino";
+import { randomBytes } from "node:crypto";
+import { FrameArchive } from "../../src/frames/frame-archive.js";
 import { buildApiSchema } from "../../src/graphql/build-schema.js";
 import type { ApiContext } from "../../src/graphql/context.js";
 import { createServices, type ExtractionEngine, type Services, type UserQuotas } from "../../src/services/index.js";
@@ -83,6 +85,11 @@ export async function createTestEnv(
   const api = apiView(platform);
   const services = createServices({
     platform: api,
+    frames: new FrameArchive({
+      archives: platform.blobs.archives,
+      secret: randomBytes(32),
+      baseUrl: () => "http://localhost:1",
+    }),
     engine,
     limits: {
       maxUploadBytes: options.maxUploadBytes ?? 10_000_000,

@@ -17,9 +17,11 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   status: async () => (await import("./commands/status.js")).statusCommand,
   watch: async () => (await import("./commands/watch.js")).watchCommand,
   download: async () => (await import("./commands/download.js")).downloadCommand,
+  frames: async () => (await import("./commands/frames.js")).framesCommand,
   cancel: async () => (await import("./commands/job-actions.js")).cancelCommand,
   retry: async () => (await import("./commands/job-actions.js")).retryCommand,
   delete: async () => (await import("./commands/job-actions.js")).deleteCommand,
+  webhooks: async () => (await import("./commands/webhooks.js")).webhooksCommand,
 };
 
 const help = async (): Promise<string> => {

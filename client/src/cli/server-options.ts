@@ -25,6 +25,10 @@ const SERVER_FIELDS = {
   timestampUnit: true,
   timestamps: true,
   width: true,
+  includeFrames: true,
+  storyboard: true,
+  contactSheet: true,
+  animated: true,
 } as const satisfies Record<keyof ExtractionOptionsInput, true>;
 
 /** The flag a user typed for an options field, for messages. */
@@ -39,6 +43,12 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   startSeconds: "--start",
   endSeconds: "--end",
   maxFrames: "--max-frames",
+  includeFrames: "--no-frames",
+  "storyboard.tileWidth": "--storyboard-width",
+  "storyboard.intervalSeconds": "--storyboard-interval",
+  "contactSheet.count": "--contact-sheet-count",
+  "animated.fromSeconds": "--animated-range",
+  "animated.toSeconds": "--animated-range",
 };
 export const flagOf = (field: string): string =>
   FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -57,6 +67,10 @@ export function serverExtraction(values: FlagValues): ExtractionOptionsInput {
   }
   const parsed = parseExtractionOptions(options, { maxFrames: ABSOLUTE_MAX_FRAMES });
   if (!parsed.ok)
-    throw new UsageError(parsed.problems.map((p) => `${flagOf(p.field.at(-1) ?? "")}: ${p.message}`).join("; "));
+    throw new UsageError(
+      parsed.problems
+        .map((p) => `${FLAG_OF[p.field.join(".")] ?? flagOf(p.field.at(-1) ?? "")}: ${p.message}`)
+        .join("; "),
+    );
   return options;
 }

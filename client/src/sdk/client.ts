@@ -5,7 +5,9 @@ import {
   CompleteVideoUploadDocument,
   CreateVideoUploadDocument,
   JobDocument,
+  JobFramesDocument,
   JobUpdatedDocument,
+  type JobFramesQuery,
   type CompleteVideoUploadMutation,
   type ExtractionOptionsInput,
   type JobFieldsFragment,
@@ -36,6 +38,18 @@ export interface ClientOptions {
 export type UploadedVideo = NonNullable<CompleteVideoUploadMutation["completeVideoUpload"]["video"]>;
 export type Job = JobFieldsFragment;
 export type JobStatus = Job["status"];
+
+/** One frame of a succeeded job: `url` is a short-lived signed link to its image alone. */
+export type Frame = NonNullable<NonNullable<JobFramesQuery["job"]>["result"]>["frames"]["nodes"][number];
+
+export interface FramePage {
+  readonly jobStatus: JobStatus;
+  /** Empty unless the job SUCCEEDED. */
+  readonly frames: readonly Frame[];
+  readonly hasNextPage: boolean;
+  /** Pass as `after` for the next page. */
+  readonly endCursor: string | null;
+}
 
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 export const isTerminal = (job: Pick<Job, "status">): boolean => TERMINAL_STATUSES.has(job.status);
@@ -74,6 +88,13 @@ export interface Client {
   ): Promise<{ video: UploadedVideo; job: Job }>;
   /** Follows a job until SUCCEEDED, FAILED or CANCELLED (live, polling if the socket fails) and answers its last state. */
   waitForJob(jobId: string, options?: WaitOptions): Promise<Job>;
+  /**
+   * One page of a job's frames, in index order (`first` 1..100, default 100). No such job of the
+   * viewer's throws GraphQLRequestError with code NOT_FOUND.
+   */
+  frames(jobId: string, page?: { readonly first?: number; readonly after?: string | null }): Promise<FramePage>;
+  /** Every frame of a job, page after page. */
+  allFrames(jobId: string, options?: { readonly pageSize?: number }): AsyncIterableIterator<Frame>;
   /** Streams a succeeded job's archive (result.downloadUrl) to a file. */
   download(
     downloadUrl: string,
@@ -169,6 +190,32 @@ export function createClient(options: ClientOptions): Client {
         last = seen;
         if (isTerminal(job)) return job;
         await sleep(wait.pollIntervalMs ?? 1000, wait.signal);
+      }
+    },
+
+    async frames(jobId, page = {}) {
+      const { job } = await request(JobFramesDocument, {
+        id: jobId,
+        first: page.first ?? 100,
+        after: page.after ?? null,
+      });
+      if (!job) throw new GraphQLRequestError([{ message: `no job ${jobId}`, extensions: { code: "NOT_FOUND" } }]);
+      const frames = job.result?.frames;
+      return {
+        jobStatus: job.status,
+        frames: frames?.nodes ?? [],
+        hasNextPage: frames?.pageInfo.hasNextPage ?? false,
+        endCursor: frames?.pageInfo.endCursor ?? null,
+      };
+    },
+
+    async *allFrames(jobId, options = {}) {
+      let after: string | null = null;
+      for (;;) {
+        const page: FramePage = await client.frames(jobId, { first: options.pageSize ?? 100, after });
+        yield* page.frames;
+        if (!page.hasNextPage || page.endCursor === null) return;
+        after = page.endCursor;
       }
     },
 

@@ -4,6 +4,8 @@ export {
   TERMINAL_STATUSES,
   type Client,
   type ClientOptions,
+  type Frame,
+  type FramePage,
   type Job,
   type UploadOptions,
   type UploadedVideo,

@@ -19,6 +19,8 @@ export interface ConcatEntry {
 /**
  * The whole script: a lead-in, then the entries. concat starts its first entry at 0, leaving no room
  * for the shift an entry needs; the lead-in (the first entry's keyframe alone, at 0) takes that place.
+ * The decoder is not reset between entries: fine for codecs whose keyframes start afresh (H.264
+ * IDR, VP9, AV1, MPEG-2, ...), not for HEVC's open-GOP CRA keyframes (see engine-context.ts `CONCAT_UNSAFE_CODECS`).
  */
 export function concatScript(url: string, formatName: string, entries: readonly ConcatEntry[]): string {
   const first = entries[0];

@@ -5,6 +5,8 @@ import { resolveFfmpeg } from "./resolve-ffmpeg.js";
 import { runCollect } from "./runner.js";
 import { looksUnsafe } from "./sniff.js";
 import { normalizeProbe } from "./probe-normalize.js";
+import { indexOf, scanPackets } from "./packet-index.js";
+import { KeyframeIndex } from "../sampling/keyframe-index.js";
 import { ExtractionError, type ProbeResult } from "../types.js";
 
 export interface ProbeOptions {
@@ -15,10 +17,10 @@ export interface ProbeOptions {
   readonly maxSourcePixels?: number;
 }
 
-/** Seconds of packets read to estimate the keyframe interval and detect variable frame rate. */
-export const PACKET_SAMPLE_SECONDS = 60;
-
-/** ffprobe arguments: only the file protocol, the one input given as a `file:` URL, packets of the first minute. */
+/**
+ * ffprobe arguments: only the file protocol, the one input given as a `file:` URL, its format and
+ * streams. The packets (keyframe index, frame-rate sample) come from a scan run beside it (packet-index.ts).
+ */
 export function buildProbeArgs(inputPath: string): string[] {
   return [
     "-v",
@@ -30,10 +32,6 @@ export function buildProbeArgs(inputPath: string): string[] {
     "json",
     "-show_format",
     "-show_streams",
-    "-show_entries",
-    "packet=stream_index,pts_time,flags",
-    "-read_intervals",
-    `%+${PACKET_SAMPLE_SECONDS}`,
     toFileUrl(inputPath),
   ];
 }
@@ -103,21 +101,45 @@ export async function probe(inputPath: string, opts: ProbeOptions = {}): Promise
     const declared = header ? largestDeclaredPicture(safeJson(header.stdout)) : null;
     if (declared) checkSourcePixels(declared, opts.maxSourcePixels);
   }
-  const { stdout } = await runCollect({
-    command: ffprobePath,
-    args: buildProbeArgs(inputPath),
-    timeoutSeconds: opts.timeoutSeconds ?? 60,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  const run = { timeoutSeconds: opts.timeoutSeconds ?? 60, ...(opts.signal ? { signal: opts.signal } : {}) };
+  // Both read the file without decoding a frame; side by side, the scan costs little wall time.
+  const packets = scanPackets(ffprobePath, toFileUrl(inputPath), run);
+  packets.catch(() => undefined); // a file the probe refuses is reported by the probe
+  const { stdout } = await runCollect({ command: ffprobePath, args: buildProbeArgs(inputPath), ...run });
   let json: unknown;
   try {
     json = JSON.parse(stdout);
   } catch {
     throw new ExtractionError("INPUT_CORRUPT", "The video's metadata could not be read.", false, stdout.slice(0, 2000));
   }
-  const probed = normalizeProbe(json);
-  checkSourcePixels(probed, opts.maxSourcePixels);
-  return probed;
+  const streamOnly = normalizeProbe(json);
+  checkSourcePixels(streamOnly, opts.maxSourcePixels);
+  const scan = await packets;
+  const videoIndex = chosenStream(json);
+  const stream = videoIndex === undefined ? undefined : scan.streams.get(videoIndex);
+  // The probe's own analysis (keyframe sample, frame-rate variation) from the first minute's packets.
+  const withSample = normalizeProbe({
+    ...(json as object),
+    packets: (stream?.sample ?? []).map((p) => ({
+      stream_index: videoIndex,
+      pts_time: p.pts,
+      flags: p.key ? "K_" : "__",
+    })),
+  });
+  const index = indexOf(stream, withSample.timeOrigin ?? withSample.startTime);
+  return {
+    ...withSample,
+    keyframeIntervalSeconds: index.meanInterval() ?? withSample.keyframeIntervalSeconds,
+    keyframeIndex: index.toRecord(),
+  };
+}
+
+/** The index of the stream normalizeProbe takes as the video (the first video stream that is not cover art). */
+function chosenStream(json: unknown): number | undefined {
+  const streams = (
+    json as { streams?: { index?: number; codec_type?: string; disposition?: { attached_pic?: number } }[] }
+  ).streams;
+  return streams?.find((s) => s.codec_type === "video" && !s.disposition?.attached_pic)?.index;
 }
 
 /**
@@ -166,4 +188,19 @@ export async function checkFile(inputPath: string): Promise<void> {
       `The file is ${unsafe}, which is not allowed; upload the video file itself.`,
       false,
     );
+}
+
+/** The probe's stored keyframe index, or (an older probe, or one whose index was too long to store) one read from the packets now. */
+export async function keyframeIndexOf(
+  p: ProbeResult,
+  ffprobePath: string,
+  inputPath: string,
+  signal: AbortSignal,
+): Promise<KeyframeIndex> {
+  const stored = KeyframeIndex.fromRecord(p.keyframeIndex);
+  if (stored) return stored;
+  const scan = await scanPackets(ffprobePath, toFileUrl(inputPath), { signal, timeoutSeconds: 600 });
+  // The video stream the probe chose is the first video stream that carries more than one packet (cover art carries one).
+  const streams = [...scan.streams.values()].sort((a, b) => b.count - a.count);
+  return indexOf(streams[0], p.timeOrigin ?? p.startTime);
 }

@@ -1,19 +1,41 @@
 import { describe, expect, it } from "vitest";
-import { choosePlan, periodicKeyframes, planSeekBatches, planSegments } from "./strategy.js";
+import { KeyframeIndex } from "./keyframe-index.js";
+import {
+  balancedCuts,
+  choosePlan,
+  periodicKeyframes,
+  planSeekBatches,
+  planSegments,
+  spansOf,
+  type Span,
+} from "./strategy.js";
 import { opts, probe } from "./test-probe.js";
+
+/** Keyframes at the given times of a 30 fps video lasting `duration` s. */
+const indexAt = (times: number[], duration = 600): KeyframeIndex =>
+  new KeyframeIndex(
+    times,
+    times.map((t) => Math.round(t * 30)),
+    duration * 30,
+    duration - 1 / 30,
+  );
+const every8 = indexAt(Array.from({ length: 75 }, (_, i) => i * 8));
+const ctx = { index: every8, concurrency: 2, fastPaths: true, processCostFrames: 30 };
 
 describe("strategy", () => {
   it("sparse sampling seeks, dense sampling decodes in segments", () => {
-    expect(choosePlan(opts({ mode: "COUNT", count: 20 }), probe(), 2).strategy).toBe("seek-parallel");
-    expect(choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 10 }), probe(), 2).strategy).toBe("seek-parallel");
-    expect(choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe(), 2).strategy).toBe("segmented-decode");
-    expect(choosePlan(opts({ mode: "TIMESTAMPS", timestamps: [1] }), probe(), 2).strategy).toBe("seek-parallel");
-    expect(choosePlan(opts({ mode: "SCENES" }), probe(), 2).strategy).toBe("scenes");
-    expect(choosePlan(opts({ mode: "KEYFRAMES" }), probe(), 2).strategy).toBe("keyframes");
+    expect(choosePlan(opts({ mode: "COUNT", count: 20 }), probe(), ctx).strategy).toBe("seek-parallel");
+    expect(choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 10 }), probe(), ctx).strategy).toBe("seek-parallel");
+    expect(choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe(), ctx).strategy).toBe("segmented-decode");
+    expect(choosePlan(opts({ mode: "TIMESTAMPS", timestamps: [1] }), probe(), ctx).strategy).toBe("seek-parallel");
+    expect(choosePlan(opts({ mode: "SCENES" }), probe(), ctx).strategy).toBe("scenes");
+    expect(choosePlan(opts({ mode: "KEYFRAMES" }), probe(), ctx).strategy).toBe("keyframes");
   });
   it("scenes carry the request's threshold and gap, or the defaults", () => {
-    expect(choosePlan(opts({ mode: "SCENES" }), probe(), 2)).toMatchObject({ threshold: 0.3, minGapSeconds: 0.5 });
-    expect(choosePlan(opts({ mode: "SCENES", sceneThreshold: 0.4, sceneMinGapSeconds: 2 }), probe(), 2)).toMatchObject({
+    expect(choosePlan(opts({ mode: "SCENES" }), probe(), ctx)).toMatchObject({ threshold: 0.3, minGapSeconds: 0.5 });
+    expect(
+      choosePlan(opts({ mode: "SCENES", sceneThreshold: 0.4, sceneMinGapSeconds: 2 }), probe(), ctx),
+    ).toMatchObject({
       threshold: 0.4,
       minGapSeconds: 2,
     });
@@ -75,5 +97,153 @@ describe("seek batches", () => {
       [0, 1],
       [1, 2],
     ]);
+  });
+});
+
+describe("plans from the keyframe index", () => {
+  // Scene-cut keyframes: irregular gaps from 1.6 s to 8.3 s.
+  const gaps = [1.6, 8.3, 3.1, 5.5, 2.2, 7.9, 4.4, 6.0, 1.9, 8.1];
+  const times = [0];
+  while ((times.at(-1) as number) < 590)
+    times.push(Math.round(((times.at(-1) as number) + (gaps[times.length % gaps.length] as number)) * 1e6) / 1e6);
+  const irregular = indexAt(times.filter((t) => t < 600));
+
+  it("KEYFRAMES reads the index's keyframes (not -skip_frame), capped", () => {
+    const plan = choosePlan(opts({ mode: "KEYFRAMES" }), probe(), { ...ctx, index: irregular, cap: 10 });
+    expect(plan.strategy).toBe("keyframes");
+    expect(plan.targets?.kind === "list" && plan.targets.times).toEqual(irregular.times.slice(0, 10));
+    // Without concat scripts (MPEG-TS, HEVC): one pass skipping non-keyframes.
+    expect(choosePlan(opts({ mode: "KEYFRAMES" }), probe(), { ...ctx, fastPaths: false }).targets).toBeNull();
+  });
+
+  it("dense sampling over irregular keyframes: one span per interval, ending at its last target", () => {
+    const plan = choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe(), { ...ctx, index: irregular });
+    expect(plan.strategy).toBe("segmented-decode");
+    if (plan.strategy !== "segmented-decode") return;
+    const spans = plan.segments.flatMap((s) => s.spans ?? []);
+    expect(spans.length).toBeGreaterThan(50);
+    for (const s of spans) {
+      // Every target of the span lies in its keyframe interval; the span ends at the last one.
+      expect(irregular.before(s.first)).toBe(s.keyframe);
+      expect(irregular.before(s.last)).toBe(s.keyframe);
+      expect(s.last).toBe(s.lastIndex);
+    }
+    // Segments cover every target once, in order, each within the read-ahead bound.
+    expect(spans.map((s) => s.firstIndex)).toEqual(
+      spans.map((_, i) => (i === 0 ? 0 : (spans[i - 1] as Span).lastIndex + 1)),
+    );
+    expect(
+      plan.segments.every((s) => (s.spans ?? []).reduce((a, x) => a + x.lastIndex - x.firstIndex + 1, 0) <= 60),
+    ).toBe(true);
+  });
+
+  it("segments are balanced by predicted decoding, not by target count", () => {
+    const plan = choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe(), {
+      ...ctx,
+      index: irregular,
+      maxFramesPerSegment: 1000,
+    });
+    if (plan.strategy !== "segmented-decode") throw new Error(plan.strategy);
+    expect(plan.segments).toHaveLength(2);
+    const work = plan.segments.map((seg) =>
+      (seg.spans ?? []).reduce((a, s) => a + irregular.framesTo(s.keyframe, s.last), 0),
+    );
+    expect(
+      Math.abs((work[0] as number) - (work[1] as number)) / ((work[0] as number) + (work[1] as number)),
+    ).toBeLessThan(0.05);
+  });
+
+  it("sparse sampling over irregular keyframes: batches of equal predicted work", () => {
+    const plan = choosePlan(opts({ mode: "COUNT", count: 20 }), probe(), { ...ctx, index: irregular });
+    expect(plan.strategy).toBe("seek-parallel");
+    if (plan.strategy !== "seek-parallel") return;
+    expect(plan.batches).toHaveLength(2);
+  });
+
+  it("spansOf groups targets by the keyframe before each", () => {
+    const index = indexAt([0, 1.6, 9.9, 13]);
+    expect(
+      spansOf({ kind: "arithmetic", start: 0, step: 1, count: 15 }, index).map((s) => [
+        s.firstIndex,
+        s.lastIndex,
+        s.keyframe,
+      ]),
+    ).toEqual([
+      [0, 1, 0],
+      [2, 9, 1],
+      [10, 12, 2],
+      [13, 14, 3],
+    ]);
+  });
+
+  it("balancedCuts: contiguous, complete, cut nearest each share", () => {
+    expect(balancedCuts([10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 2, 100, true)).toEqual([
+      [0, 1],
+      [1, 11],
+    ]);
+    expect(balancedCuts([1, 1, 1, 1], 2, 100, true)).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
+  });
+});
+
+describe("KeyframeIndex", () => {
+  it("finds the keyframe before a time and predicts the frames decoded to reach it", () => {
+    const index = indexAt([0, 2, 7], 10);
+    expect([index.before(-1), index.before(0), index.before(1.99), index.before(2), index.before(9)]).toEqual([
+      0, 0, 0, 1, 2,
+    ]);
+    expect(index.framesTo(0, 0)).toBe(1);
+    expect(index.framesTo(0, 1)).toBe(31);
+    expect(index.framesTo(1, 7)).toBe(151); // the whole interval, never past the next keyframe
+    expect(index.framesBetween(1, 8)).toBe(210 + 32); // from the keyframe at 0, 1 + 31 frames into the last interval
+  });
+
+  it("round-trips through its stored form; too long a one is omitted", () => {
+    const index = indexAt([0, 1.6, 9.9, 13.033367], 20);
+    const record = index.toRecord();
+    expect(record.encoding).toBe("d36");
+    expect(KeyframeIndex.fromRecord(record)).toEqual(index);
+    expect(index.toRecord(10)).toEqual({ encoding: "omitted", keyframeCount: 4 });
+    expect(KeyframeIndex.fromRecord({ encoding: "omitted", keyframeCount: 4 })).toBeNull();
+    // A 5-hour video with a keyframe every 2 s still fits the cap (about 9 characters a keyframe).
+    const long = indexAt(
+      Array.from({ length: 9000 }, (_, i) => (i * 2002000) / 1e6),
+      18018,
+    );
+    const stored = long.toRecord();
+    expect(stored.encoding).toBe("d36");
+    expect(stored.encoding === "d36" && stored.data.length).toBeLessThan(96 * 1024);
+    expect(KeyframeIndex.fromRecord(stored)?.times).toEqual(long.times);
+  });
+});
+
+describe("plain runs (no concat scripts: HEVC, MPEG-TS)", () => {
+  const every2 = indexAt(
+    Array.from({ length: 30 }, (_, i) => i * 2),
+    60,
+  );
+  const plain = { index: every2, concurrency: 2, fastPaths: false, marginSeconds: 0.1, marginFrames: 3 };
+
+  it("a process per keyframe interval when skipping its tail is worth a start (1080p)", () => {
+    const plan = choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe({ durationSeconds: 60 }), {
+      ...plain,
+      processCostFrames: 16,
+    });
+    if (plan.strategy !== "segmented-decode") throw new Error(plan.strategy);
+    expect(plan.segments).toHaveLength(30);
+    // Each run ends a margin past its last target (k + 1 s), not at the next keyframe.
+    expect(plan.segments[1]).toMatchObject({ firstTarget: 2, start: 2, end: 3.1 });
+  });
+
+  it("one run through the intervals when a start costs more than the tail (a thumbnail-sized video)", () => {
+    const plan = choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe({ durationSeconds: 60 }), {
+      ...plain,
+      processCostFrames: 700,
+    });
+    if (plan.strategy !== "segmented-decode") throw new Error(plan.strategy);
+    expect(plan.segments).toHaveLength(1);
+    expect(plan.segments[0]).toMatchObject({ firstTarget: 0, start: 0, end: 60 });
   });
 });

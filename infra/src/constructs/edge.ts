@@ -31,13 +31,21 @@ export const ALB_ROUTES = [
   "/api/videos/{proxy+}",
   "/graphiql/{proxy+}",
   "/healthz",
+  // The web app: its page and its hashed assets, served by the API pods themselves (one origin,
+  // so the app calls /graphql with no CORS and its Content-Security-Policy stays 'self').
+  "/",
+  "/assets/{proxy+}",
+  // Signed frame URLs: the pods stream one stored entry of an archive by byte range (an S3
+  // presigned GET cannot select a range for an <img>).
+  "/frames/{proxy+}",
 ] as const;
 /** Paths the HTTP API sends to the accounts Lambda. */
 export const ACCOUNT_ROUTES = ["/api/v1/accounts/{proxy+}"] as const;
 
 /**
- * The front doors. An API Gateway HTTP API takes HTTP: `/graphql` and `/api/videos...` through a
- * VPC link to the internal ALB, `/api/v1/accounts/...` to the accounts Lambda.
+ * The front doors. An API Gateway HTTP API takes HTTP: `/graphql`, `/api/videos...`, the web app
+ * (`/`, `/assets/...`) and frame links (`/frames/...`) through a VPC link to the internal ALB,
+ * `/api/v1/accounts/...` to the accounts Lambda.
  *
  * WebSockets: HTTP APIs do not proxy the Upgrade handshake, and API Gateway's WebSocket APIs
  * terminate the socket themselves (route keys, @connections callbacks), which would mean

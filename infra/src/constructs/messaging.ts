@@ -22,6 +22,9 @@ export const MESSAGE_TYPES = {
   notify: ["JOB_FINISHED"],
 } as const;
 
+/** Job statuses that make webhook events (domain webhookEventTypesFor); a test keeps them in step. */
+export const WEBHOOK_JOB_STATUSES = ["SUCCEEDED", "FAILED", "CANCELLED"] as const;
+
 export interface MessagingProps {
   readonly naming: Naming;
   /**
@@ -59,6 +62,8 @@ export class Messaging extends Construct {
   readonly worker: QueueWithDlq;
   readonly api: QueueWithDlq;
   readonly notify: QueueWithDlq;
+  /** Webhooks: job news that ended a job (from the worker topic) and deliveries' own delayed attempts. */
+  readonly webhooks: QueueWithDlq;
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
 
@@ -89,14 +94,33 @@ export class Messaging extends Construct {
     this.worker = this.queue("Worker", n.name("worker"), Duration.minutes(2), props.workerMaxReceiveCount ?? 3);
     this.api = this.queue("Api", n.name("api"), Duration.seconds(60), 5);
     this.notify = this.queue("Notify", n.name("notify"), props.notifyVisibilityTimeout ?? Duration.minutes(3), 5);
+    // Retries are paced by the webhook schedule (re-sent with delays), so receives only count crashes.
+    this.webhooks = this.queue("Webhooks", n.name("webhooks"), Duration.seconds(60), 10);
 
     this.subscribe(this.apiTopic, this.worker.queue, SERVICE.worker, MESSAGE_TYPES.worker);
     this.subscribe(this.workerTopic, this.api.queue, SERVICE.api, MESSAGE_TYPES.api);
     this.subscribe(this.workerTopic, this.notify.queue, SERVICE.notify, MESSAGE_TYPES.notify);
+    // Cancellations are JOB_UPDATED, so this one filters on the envelope's body: jobs that ended.
+    this.workerTopic.addSubscription(
+      new subs.SqsSubscription(this.webhooks.queue, {
+        rawMessageDelivery: false,
+        filterPolicyWithMessageBody: {
+          payload: sns.FilterOrPolicy.policy({
+            job: sns.FilterOrPolicy.policy({
+              status: sns.FilterOrPolicy.filter(
+                sns.SubscriptionFilter.stringFilter({ allowlist: [...WEBHOOK_JOB_STATUSES] }),
+              ),
+            }),
+          }),
+        },
+      }),
+    );
 
     this.alarm("Worker", n.name("worker"), this.worker, props.oldestMessageAlarmAge ?? Duration.minutes(15));
     this.alarm("Api", n.name("api"), this.api, props.oldestMessageAlarmAge ?? Duration.minutes(5));
     this.alarm("Notify", n.name("notify"), this.notify, props.oldestMessageAlarmAge ?? Duration.minutes(5));
+    // Waiting attempts hop through the queue with delays of up to 15 minutes.
+    this.alarm("Webhooks", n.name("webhooks"), this.webhooks, props.oldestMessageAlarmAge ?? Duration.minutes(30));
   }
 
   /**
@@ -108,6 +132,8 @@ export class Messaging extends Construct {
     this.grantConsume(grantee, this.api.queue);
     this.worker.queue.grant(grantee, "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage");
     this.worker.dlq.grant(grantee, "sqs:GetQueueAttributes");
+    // sendTestWebhook and redeliverWebhook queue an attempt; the API never sends one itself.
+    this.webhooks.queue.grant(grantee, "sqs:SendMessage", "sqs:GetQueueUrl");
   }
 
   /** Worker pods: consume extraction requests (incl. visibility heartbeat and delayed retries), publish job events. */
@@ -116,6 +142,9 @@ export class Messaging extends Construct {
     this.grantConsume(grantee, this.worker.queue);
     this.worker.queue.grant(grantee, "sqs:SendMessage");
     this.worker.dlq.grant(grantee, "sqs:GetQueueAttributes");
+    // The webhook consumer: fan-out and attempts, each next attempt sent back with its delay.
+    this.grantConsume(grantee, this.webhooks.queue);
+    this.webhooks.queue.grant(grantee, "sqs:SendMessage");
   }
 
   private grantConsume(grantee: iam.IGrantable, queue: sqs.Queue): void {

@@ -17,6 +17,8 @@ export interface RuntimeSecretsProps {
 export class RuntimeSecrets extends Construct {
   readonly runtime: secretsmanager.Secret;
   readonly grafanaAdmin: secretsmanager.Secret;
+  /** VP_URL_SIGNING_SECRET: the HMAC key of frame URLs, shared by every API pod (generated, never in a template). */
+  readonly urlSigning: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: RuntimeSecretsProps) {
     super(scope, id);
@@ -37,6 +39,22 @@ export class RuntimeSecrets extends Construct {
       },
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.urlSigning = new secretsmanager.Secret(this, "UrlSigning", {
+      secretName: `${props.naming.name("url-signing")}`,
+      description: "Key of the API's signed frame URLs (VP_URL_SIGNING_SECRET), API pods only",
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: "VP_URL_SIGNING_SECRET",
+        excludePunctuation: true,
+        passwordLength: 64,
+      },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.urlSigning).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason:
+        "Frame URLs live 15-20 minutes; rotate by `aws secretsmanager put-secret-value` and an API rollout (links minted before stop working, clients ask again).",
+    });
     Validations.of(this.runtime).acknowledge({
       id: "AwsSolutions-SMG4",
       reason: "Holds connection settings derived from other resources, not a credential; it changes when they change.",
@@ -48,9 +66,10 @@ export class RuntimeSecrets extends Construct {
     });
   }
 
-  /** External Secrets Operator: read these two secrets, nothing else. */
+  /** External Secrets Operator: read these three secrets, nothing else. */
   grantRead(grantee: iam.IGrantable): void {
     this.runtime.grantRead(grantee);
     this.grafanaAdmin.grantRead(grantee);
+    this.urlSigning.grantRead(grantee);
   }
 }

@@ -7,6 +7,8 @@ export interface WorkloadSpec {
   readonly config: Readonly<Record<string, string>>;
   /** Name of the Secrets Manager secret holding the runtime secrets (JSON keys become env vars). */
   readonly runtimeSecretName: string;
+  /** Name of the Secrets Manager secret holding VP_URL_SIGNING_SECRET: copied for the API pods only. */
+  readonly urlSigningSecretName: string;
   readonly apiServiceAccount: string;
   readonly workerServiceAccount: string;
   readonly apiTargetGroupArn: string;
@@ -73,6 +75,8 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
   const metricsPort = spec.workerMetricsPort ?? 9100;
   const workerGrace = spec.workerShutdownGraceSeconds ?? 60;
   const envFrom = [{ configMapRef: { name: "vp-config" } }, { secretRef: { name: "vp-runtime" } }];
+  // The frame URLs' key signs and verifies only in the API: the workers never see it.
+  const apiEnvFrom = [...envFrom, { secretRef: { name: "vp-url-signing" } }];
   const tmp = {
     volumes: [{ name: "tmp", emptyDir: { sizeLimit: "10Gi" } }],
     mount: [{ name: "tmp", mountPath: "/tmp" }],
@@ -93,6 +97,17 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
       secretStoreRef: { kind: "ClusterSecretStore", name: SECRET_STORE },
       target: { name: "vp-runtime", creationPolicy: "Owner" },
       dataFrom: [{ extract: { key: spec.runtimeSecretName } }],
+    },
+  };
+  const urlSigningSecret: K8sObject = {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: meta("vp-url-signing"),
+    spec: {
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: SECRET_STORE },
+      target: { name: "vp-url-signing", creationPolicy: "Owner" },
+      dataFrom: [{ extract: { key: spec.urlSigningSecretName } }],
     },
   };
 
@@ -128,7 +143,7 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
                 { name: "VP_METRICS_PORT", value: String(metricsPort) },
                 { name: "VP_SHUTDOWN_GRACE_SECONDS", value: "20" },
               ],
-              envFrom,
+              envFrom: apiEnvFrom,
               resources: { requests: { cpu: "250m", memory: "384Mi" }, limits: { memory: "768Mi" } },
               readinessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 5, failureThreshold: 2 },
               livenessProbe: {
@@ -294,6 +309,7 @@ export function workloadObjects(spec: WorkloadSpec): K8sObject[] {
   return [
     configMap,
     externalSecret,
+    urlSigningSecret,
     api,
     apiService,
     targetGroupBinding,

@@ -143,6 +143,7 @@ export class ServiceStack extends Stack {
         apiImage: props.apiRepository.repositoryUriForTag(settings.imageTag),
         workerImage: props.workerRepository.repositoryUriForTag(settings.imageTag),
         runtimeSecretName: this.secrets.runtime.secretName,
+        urlSigningSecretName: this.secrets.urlSigning.secretName,
         apiTargetGroupArn: this.loadBalancer.targetGroup.targetGroupArn,
         workerQueueUrl: this.messaging.worker.queue.queueUrl,
         apiMinReplicas: settings.apiMinReplicas,
@@ -159,6 +160,7 @@ export class ServiceStack extends Stack {
           VP_SQS_WORKER_QUEUE_URL: this.messaging.worker.queue.queueUrl,
           VP_SQS_API_QUEUE_URL: this.messaging.api.queue.queueUrl,
           VP_SQS_NOTIFY_QUEUE_URL: this.messaging.notify.queue.queueUrl,
+          VP_SQS_WEBHOOK_QUEUE_URL: this.messaging.webhooks.queue.queueUrl,
           VP_SQS_WORKER_DLQ_URL: this.messaging.worker.dlq.queueUrl,
           // Cognito mails the code; the pods then need no AdminConfirmSignUp permission.
           VP_REQUIRE_EMAIL_CONFIRMATION: "true",
@@ -176,7 +178,10 @@ export class ServiceStack extends Stack {
     this.messaging.grantApi(api);
     this.messaging.grantWorker(worker);
 
-    new CfnOutput(this, "HttpApiUrl", { value: this.edge.url, description: "GraphQL over HTTP, videos and accounts" });
+    new CfnOutput(this, "HttpApiUrl", {
+      value: this.edge.url,
+      description: "The web app, GraphQL over HTTP, frame links, videos and accounts",
+    });
     new CfnOutput(this, "RealtimeUrl", {
       value: `wss://${this.edge.distribution.distributionDomainName}/graphql`,
       description: "GraphQL subscriptions (graphql-ws)",

@@ -1,4 +1,4 @@
-import type { Message, ServiceName } from "@vp/domain";
+import type { Message, ServiceName, WebhookTask } from "@vp/domain";
 import { AWS_REQUIRED_SETTINGS, MESSAGING_SETTINGS, type PlatformSettings } from "../settings.js";
 import type { EventBus } from "../ports/event-bus.js";
 import { ConfigError } from "../shared/env-config.js";
@@ -16,6 +16,10 @@ import { RedisEventBus } from "./redis-event-bus.js";
 import { S3BlobStore } from "./s3-blob-store.js";
 import { DEFAULT_PART_SIZE_BYTES } from "../shared/multipart.js";
 import { SesMailer } from "./ses-mailer.js";
+import { createDynamoWebhookStore } from "./dynamo-webhook-store.js";
+import { createSqsWebhookQueue } from "./sqs-webhook-queue.js";
+import { webhookSettingsFrom } from "../webhooks/webhook-settings.js";
+import { unconfiguredQueue } from "../webhooks/unconfigured-queue.js";
 import { createSnsJobEventPublisher, createSnsPublisher } from "./sns-publisher.js";
 
 export interface AwsPlatformOptions {
@@ -38,6 +42,8 @@ export interface AwsPlatformOptions {
 export interface AwsMessaging extends Pick<Platform, "extractionQueue" | "notificationQueue" | "jobEvents"> {
   /** The API pods' shared queue (worker topic -> API queue); null when job news needs no relay. */
   readonly apiEventQueue: JobQueue<Message> | null;
+  /** Job news to fan out and webhook deliveries' attempts (SQS: fed by the worker topic). */
+  readonly webhookQueue: JobQueue<WebhookTask>;
   close?(): Promise<void>;
 }
 
@@ -103,6 +109,15 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
         logger,
       }),
       apiEventQueue: createApiEventQueue({ sqs: clients.sqs, queueUrl: need("VP_SQS_API_QUEUE_URL"), logger }),
+      webhookQueue:
+        config.VP_SQS_WEBHOOK_QUEUE_URL === undefined
+          ? unconfiguredQueue("VP_SQS_WEBHOOK_QUEUE_URL")
+          : createSqsWebhookQueue({
+              sqs: clients.sqs,
+              queueUrl: config.VP_SQS_WEBHOOK_QUEUE_URL,
+              maxAttempts: 10,
+              logger,
+            }),
       jobEvents: createSnsJobEventPublisher({
         publisher: createSnsPublisher({ sns: clients.sns, topicArn: need("VP_SNS_WORKER_TOPIC_ARN") }),
         ...(options.service !== undefined ? { sender: options.service } : {}),
@@ -129,6 +144,11 @@ export async function createAwsPlatform(config: PlatformSettings, options: AwsPl
     },
     events,
     ...messaging,
+    webhooks: {
+      store: createDynamoWebhookStore({ doc: clients.documents, tableName }),
+      queue: messaging.webhookQueue,
+      settings: webhookSettingsFrom(config),
+    },
     identity: new CognitoIdentityProvider({
       cognito: clients.cognito,
       userPoolId: need("VP_COGNITO_USER_POOL_ID"),

@@ -17,3 +17,9 @@ export { createApiEventQueue, createExtractionQueue, createNotificationQueue } f
 export { SesMailer, type SesMailerOptions } from "./ses-mailer.js";
 export { DynamoSessionRevocations, type DynamoSessionRevocationsOptions } from "./dynamo-session-revocations.js";
 export { createAwsPlatform, type AwsMessaging, type AwsPlatform, type AwsPlatformOptions } from "./aws-platform.js";
+export {
+  createDynamoWebhookStore,
+  DynamoWebhookDeliveryRepository,
+  DynamoWebhookEndpointRepository,
+} from "./dynamo-webhook-store.js";
+export { createSqsWebhookQueue, decodeWebhookBody } from "./sqs-webhook-queue.js";

@@ -7,6 +7,7 @@ import { contentDisposition } from "../shared/content-disposition.js";
 import { checkKey } from "../shared/blob-keys.js";
 import { alreadyUploaded, downloadFields, uploadFields, type LocalDiskBlobStore } from "./local-disk-blob-store.js";
 import { verify } from "./url-signer.js";
+import { parseByteRange } from "../shared/byte-range.js";
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
   VALIDATION: 400,
@@ -234,7 +235,7 @@ export function createBlobHttpHandler(
         checkNotExpired(store, expires);
         const head = await store.head(key);
         if (head === null) throw new DomainError("NOT_FOUND", "the file is gone");
-        const range = parseRange(req.headers.range, head.sizeBytes);
+        const range = parseByteRange(req.headers.range, head.sizeBytes);
         if (range === "unsatisfiable") {
           res.setHeader("Content-Range", `bytes */${head.sizeBytes}`);
           sendError(res, 416, "RANGE_NOT_SATISFIABLE", "the requested range is outside the file");
@@ -286,24 +287,4 @@ export function createBlobHttpHandler(
 
 function checkNotExpired(store: LocalDiskBlobStore, expires: number): void {
   if (Math.floor(store.clock() / 1000) > expires) throw new DomainError("URL_EXPIRED", "the URL has expired");
-}
-
-/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; anything else is served whole. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | "unsatisfiable" {
-  if (header === undefined) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (m === null || (m[1] === "" && m[2] === "")) return null;
-  let start: number;
-  let end: number;
-  if (m[1] === "") {
-    const n = Number(m[2]);
-    if (n === 0) return "unsatisfiable";
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  if (start >= size || start > end) return "unsatisfiable";
-  return { start, end };
 }

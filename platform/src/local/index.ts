@@ -9,3 +9,8 @@ export { checkKey as checkBlobKey } from "../shared/blob-keys.js";
 export { OutboxMailer, type OutboxMailerOptions } from "./outbox-mailer.js";
 export { readOutbox, type OutboxMail } from "./read-outbox.js";
 export { openDatabase, migrate, type Migration, type Database } from "../sqlite/index.js";
+export {
+  createSqliteWebhookStore,
+  SqliteWebhookDeliveryRepository,
+  SqliteWebhookEndpointRepository,
+} from "./sqlite-webhook-store.js";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { extractionRequestedSchema, jobEventSchema } from "@vp/domain";
+import { extractionRequestedSchema, jobEventSchema, webhookTaskSchema } from "@vp/domain";
 import type { JSONWebKeySet } from "jose";
 import { cachedSessionRevocations, createJwksTokenVerifier } from "../auth/index.js";
 import type { Platform } from "../platform.js";
@@ -22,6 +22,9 @@ import { SqliteEventBus } from "./sqlite-event-bus.js";
 import { SqliteJobQueue } from "./sqlite-job-queue.js";
 import { SqliteJobRepository } from "./sqlite-job-repository.js";
 import { SqliteVideoRepository } from "./sqlite-video-repository.js";
+import { createSqliteWebhookStore } from "./sqlite-webhook-store.js";
+import { withWebhookEvents } from "../webhooks/webhook-event-source.js";
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from "../webhooks/webhook-settings.js";
 
 export interface LocalPlatformOptions {
   /** Holds the database, blobs, outbox and keys. */
@@ -48,6 +51,8 @@ export interface LocalPlatformOptions {
   readonly multipartAbortSeconds?: number | undefined;
   /** How often the sweep runs, besides once at start. @default 10 min */
   readonly sweepIntervalSeconds?: number | undefined;
+  /** VP_WEBHOOK_* settings. @default DEFAULT_WEBHOOK_SETTINGS */
+  readonly webhooks?: WebhookSettings | undefined;
   /** Told about each sweep that removed something, and sweep failures. @default nothing */
   readonly onSweep?:
     ((result: { bucket: string; tempFiles: number; uploads: number } | { error: unknown }) => void) | undefined;
@@ -111,6 +116,8 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     schema: jobEventSchema,
     maxAttempts: 5,
   });
+  // Deliveries pace their own retries (the schedule); the queue's attempts only cover crashes.
+  const webhookQueue = new SqliteJobQueue({ db, name: "webhooks", schema: webhookTaskSchema, maxAttempts: 10 });
 
   // One cached store for sign-out and verification: this process sees its own sign-outs at once,
   // other processes on the machine within SESSION_REVOCATION_CACHE_SECONDS.
@@ -142,10 +149,18 @@ export async function createLocalPlatform(options: LocalPlatformOptions): Promis
     extractionQueue,
     notificationQueue,
     events,
-    jobEvents: createLocalJobEventPublisher({
-      events,
-      notifications: notificationQueue,
-    }),
+    jobEvents: withWebhookEvents(
+      createLocalJobEventPublisher({
+        events,
+        notifications: notificationQueue,
+      }),
+      webhookQueue,
+    ),
+    webhooks: {
+      store: createSqliteWebhookStore(db),
+      queue: webhookQueue,
+      settings: options.webhooks ?? DEFAULT_WEBHOOK_SETTINGS,
+    },
     identity,
     tokens,
     mailer,

@@ -7,3 +7,5 @@ export * from "./identity.js";
 export * from "./session-revocations.js";
 export * from "./mailer.js";
 export * from "./job-events.js";
+export * from "./webhook-store.js";
+export * from "./webhook-sender.js";

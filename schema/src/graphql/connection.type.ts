@@ -13,7 +13,12 @@ export interface Connection<T> {
 }
 
 /** Declares `<Name>Edge` and `<Name>Connection` for a node type. */
-export function connectionTypes(name: string, nodeType: ClassType): { Edge: ClassType; Connection: ClassType } {
+export function connectionTypes(
+  name: string,
+  nodeType: ClassType,
+  /** @default "A page of <Name> objects, newest first." */
+  description = `A page of ${name} objects, newest first.`,
+): { Edge: ClassType; Connection: ClassType } {
   @ObjectType(`${name}Edge`)
   class EdgeType {
     @Field(() => String, {
@@ -25,9 +30,7 @@ export function connectionTypes(name: string, nodeType: ClassType): { Edge: Clas
     node!: unknown;
   }
 
-  @ObjectType(`${name}Connection`, {
-    description: `A page of ${name} objects, newest first.`,
-  })
+  @ObjectType(`${name}Connection`, { description })
   class ConnectionType {
     @Field(() => [EdgeType])
     edges!: unknown[];

@@ -4,7 +4,8 @@ import {
   FIT_MODES,
   IMAGE_FORMATS,
   JOB_STATUSES,
-  SAMPLING_MODES,
+  PREVIEW_IMAGE_FORMATS,
+  REQUESTED_MODES,
   TIMESTAMP_UNITS,
   USER_ERROR_CODES,
   VIDEO_STATUSES,
@@ -19,7 +20,8 @@ function enumOf<const T extends string>(values: readonly T[]): { readonly [K in 
 
 export const JobStatusEnum = enumOf(JOB_STATUSES);
 export const VideoStatusEnum = enumOf(VIDEO_STATUSES);
-export const SamplingModeEnum = enumOf(SAMPLING_MODES);
+export const SamplingModeEnum = enumOf(REQUESTED_MODES);
+export const PreviewImageFormatEnum = enumOf(PREVIEW_IMAGE_FORMATS);
 export const ImageFormatEnum = enumOf(IMAGE_FORMATS);
 export const FitModeEnum = enumOf(FIT_MODES);
 export const TimestampUnitEnum = enumOf(TIMESTAMP_UNITS);
@@ -64,7 +66,15 @@ registerEnumType(SamplingModeEnum, {
     SCENES: {
       description: "One frame per scene change above `sceneThreshold`.",
     },
+    BEST: {
+      description:
+        "The `count` frames a person would pick: black, flat, faded, blurred and near-duplicate frames rejected, at most one per scene, spread over the video; scores in manifest.json.",
+    },
   },
+});
+registerEnumType(PreviewImageFormatEnum, {
+  name: "PreviewImageFormat",
+  description: "Image format of storyboard sheets.",
 });
 registerEnumType(ImageFormatEnum, { name: "ImageFormat" });
 registerEnumType(FitModeEnum, {

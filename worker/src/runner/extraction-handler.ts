@@ -5,6 +5,7 @@ import {
   claim,
   fail,
   handBack as handBackJob,
+  hasKeyframeIndex,
   hasTiming,
   isDomainError,
   isTerminal,
@@ -20,6 +21,7 @@ import {
   type JobError,
   type Video,
   type VideoProbe,
+  withContactSheetTitle,
 } from "@vp/domain";
 import type { Platform } from "@vp/platform";
 import type { QueueMessage } from "@vp/platform";
@@ -178,7 +180,7 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
         const probe = await probeOnce(video, input.path, abort.signal);
         result = await engine.extract({
           inputPath: input.path,
-          options: claimed.options,
+          options: withContactSheetTitle(claimed.options, video.filename),
           output: archive,
           probe,
           signal: abort.signal,
@@ -256,7 +258,8 @@ export function createExtractionHandler(deps: ExtractionHandlerDeps) {
    * A file ffprobe cannot read rejects the video; the job then fails with the probe's precise code.
    */
   async function probeOnce(video: Video, path: string, signal: AbortSignal): Promise<VideoProbe> {
-    if (hasTiming(video.metadata)) return video.metadata;
+    // A stored probe without a keyframe index (made before it was kept) is made again, once.
+    if (hasTiming(video.metadata) && hasKeyframeIndex(video.metadata)) return video.metadata;
     let probe: VideoProbe;
     try {
       // A picture over the limit is refused here, from the headers, before ffmpeg decodes a frame.

@@ -1,5 +1,5 @@
-import type { ExtractionOptions, TimestampUnit } from "@vp/domain";
-import { ExtractionOptionsType, TimestampUnitEnum } from "@vp/schema";
+import { requestedMode, type ExtractionOptions, type RequestedMode, type TimestampUnit } from "@vp/domain";
+import { ExtractionOptionsType, SamplingModeEnum, TimestampUnitEnum } from "@vp/schema";
 import { FieldResolver, Float, Int, Resolver, Root } from "type-graphql";
 
 /**
@@ -8,6 +8,17 @@ import { FieldResolver, Float, Int, Resolver, Root } from "type-graphql";
  */
 @Resolver(() => ExtractionOptionsType)
 export class ExtractionOptionsResolver {
+  /** BEST is stored as COUNT with the BEST pick (domain/src/extraction-options.ts); shown as it was asked. */
+  @FieldResolver(() => SamplingModeEnum)
+  mode(@Root() o: ExtractionOptions): RequestedMode {
+    return requestedMode(o);
+  }
+
+  @FieldResolver(() => Boolean)
+  includeFrames(@Root() o: ExtractionOptions): boolean {
+    return o.includeFrames ?? true;
+  }
+
   @FieldResolver(() => Float, { nullable: true })
   intervalSeconds(@Root() o: ExtractionOptions): number | null {
     return o.mode === "INTERVAL" ? o.intervalSeconds : null;

@@ -21,6 +21,8 @@ import { badIdError, toUserErrors } from "./mutation-results.js";
 
 /** A job's result plus a lazily minted download link, shared by `downloadUrl` and `downloadUrlExpiresAt`. */
 export interface ResultView extends JobResult {
+  /** The job this is the result of (its frames are signed for its owner). */
+  readonly job: Job;
   download(): Promise<SignedUrl>;
 }
 
@@ -61,7 +63,7 @@ export class JobResolver {
     if (result === null) return null;
     let minted: Promise<SignedUrl> | null = null;
     const mint = (): Promise<SignedUrl> => ctx.services.archiveDownloadUrl(job, result);
-    return { ...result, download: () => (minted ??= mint()) };
+    return { ...result, job, download: () => (minted ??= mint()) };
   }
 
   @Authorized()

@@ -11,3 +11,4 @@ export { eventBusContract, type EventBusFixture } from "./event-bus.contract.js"
 export { mailerContract, type DeliveredMail, type MailerFixture } from "./mailer.contract.js";
 export { expectDomainError, until, readAll, bytes } from "./helpers.js";
 export { sessionRevocationsContract, type SessionRevocationsFixture } from "./session-revocations.contract.js";
+export { webhookStoreContract, type WebhookStoreFixture } from "./webhook-store.contract.js";
