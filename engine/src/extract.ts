@@ -1,20 +1,10 @@
-import { availableParallelism } from "node:os";
-import type { ExtractionOptions } from "@vp/domain";
-import { FILE_EXTENSIONS, outputFilters, outputSize, type OutputSize } from "./ffmpeg/args.js";
-import { batchable, outpointMargin, source, threadsFor, timed, type EngineContext } from "./engine-context.js";
-import { keyframeIndexOf } from "./ffmpeg/probe.js";
-import type { DecodedFrame, RawFrame } from "./ffmpeg/frame-source.js";
-import { orderedMerge } from "./ordered.js";
-import { checkFile, checkSourcePixels, probe, toFileUrl } from "./ffmpeg/probe.js";
+import { FILE_EXTENSIONS } from "./ffmpeg/args.js";
+import { checkFile, checkSourcePixels, probe } from "./ffmpeg/probe.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
-import { placeOnTargets, type PlacedFrame, type PlacementDeps } from "./sampling/place-on-targets.js";
-import { sceneSelect } from "./sampling/select.js";
-import { choosePlan, MAX_SEEKS_PER_PROCESS, processCostFrames, type Plan } from "./sampling/strategy.js";
-import { frameCap, targetAt, targetCount, type Targets } from "./sampling/targets.js";
+import { planSampling } from "./sampled-frames.js";
+import { targetCount } from "./sampling/targets.js";
 import { validatePlan } from "./sampling/validate-plan.js";
-import { seekMany, seekOne } from "./seek-frames.js";
-import { segmentWithFallback } from "./segment-frames.js";
 import {
   ExtractionError,
   type ExtractRequest,
@@ -24,9 +14,6 @@ import {
 } from "./types.js";
 import { ZipSink } from "./archive/zip-sink.js";
 import { extractPreviews } from "./previews/make-previews.js";
-
-/** Bytes a waiting decoder may buffer ahead of the archive, all processes together. */
-const READ_AHEAD_BYTES = 48 * 1024 * 1024;
 
 /**
  * Extracts frames into a stored ZIP streamed to `req.output`, with `manifest.json` last.
@@ -81,49 +68,21 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
         false,
       );
 
-    const cores = availableParallelism();
-    const concurrency = Math.max(1, req.limits.concurrency ?? cores);
-    const size = outputSize(probed.width, probed.height, options);
-    const bufferFrames = Math.max(
-      2,
-      Math.min(120, Math.floor(READ_AHEAD_BYTES / concurrency / estimateFrameBytes(size, options.format))),
-    );
-    // The index stored with the probe, or read from the packets now (an older or capped probe).
-    const index = await keyframeIndexOf(probed, bins.ffprobePath, req.inputPath, controller.signal);
-    const ctx: EngineContext = {
+    const sampling = await planSampling({
       bins,
       probe: probed,
       options,
+      inputPath: req.inputPath,
+      limits: req.limits,
       signal: controller.signal,
-      size,
-      concurrency,
-      cores,
-      cap: frameCap(options, req.limits),
-      url: toFileUrl(req.inputPath),
-      origin: probed.timeOrigin ?? probed.startTime,
-      seeksPerProcess: Math.max(1, req.limits.seeksPerProcess ?? MAX_SEEKS_PER_PROCESS),
-      runs: { count: 0 },
-      fallbacks: { count: 0 },
-      end: { noFrameFrom: Infinity },
-      index,
-    };
-    const plan = choosePlan(options, probed, {
-      index,
-      concurrency,
-      maxFramesPerSegment: bufferFrames,
-      fastPaths: batchable(ctx),
-      seeksPerProcess: ctx.seeksPerProcess,
-      marginFrames: Math.ceil(outpointMargin(probed) * (probed.frameRate > 0 ? probed.frameRate : 30)),
-      marginSeconds: outpointMargin(probed),
-      cap: ctx.cap,
-      processCostFrames: processCostFrames(probed.width, probed.height, probed.videoCodec),
     });
+    const { plan, ctx } = sampling;
     const expected = plan.targets ? targetCount(plan.targets) : null;
     const span = plan.range.end - plan.range.start;
     const ext = FILE_EXTENSIONS[options.format];
     const frames: ManifestFrame[] = [];
     if (plan.strategy !== "scenes") stall.arm();
-    for await (const f of framesOf(plan, ctx, bufferFrames)) {
+    for await (const f of sampling.frames()) {
       if (controller.signal.aborted) throw controller.signal.reason;
       if (frames.length >= ctx.cap) break;
       stall.reset();
@@ -226,103 +185,3 @@ const videoOf = (p: ProbeResult) => ({
   hasAudio: p.hasAudio,
   formatName: p.formatName,
 });
-
-function estimateFrameBytes(size: OutputSize, format: ExtractionOptions["format"]): number {
-  const bytesPerPixel = format === "PNG" ? 2 : format === "WEBP" ? 0.15 : 0.3;
-  return Math.max(4096, size.width * size.height * bytesPerPixel);
-}
-
-function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGenerator<PlacedFrame> {
-  switch (plan.strategy) {
-    case "seek-parallel":
-      return placeOnTargets(seekBatches(ctx, plan.targets, plan.batches, bufferFrames), plan.targets, placement(ctx));
-    case "segmented-decode": {
-      const t = plan.targets;
-      const running = Math.min(ctx.concurrency, plan.segments.length);
-      const producers = plan.segments.map(
-        (seg, i) => () =>
-          // Past where the stream was found to end (engine-context.ts `end`): nothing to decode.
-          seg.start >= ctx.end.noFrameFrom
-            ? nothing()
-            : segmentWithFallback(
-                ctx,
-                t,
-                seg,
-                plan.segments[i + 1]?.firstTarget ?? t.count,
-                i === plan.segments.length - 1,
-                threadsFor(ctx, running),
-              ),
-      );
-      return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, placement(ctx));
-    }
-    case "keyframes":
-      if (plan.targets)
-        // The keyframes the packets name, each read by an accurate seek (VP9 and AV1 decoders ignore -skip_frame).
-        return unrequested(
-          placeOnTargets(seekBatches(ctx, plan.targets, plan.batches, bufferFrames), plan.targets, placement(ctx)),
-        );
-      return untargeted(
-        ctx,
-        source(ctx, {
-          seek: plan.range.start,
-          duration: plan.range.end - plan.range.start,
-          keyframesOnly: true,
-          maxFrames: ctx.cap,
-          filters: outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-        }),
-      );
-    case "scenes":
-      return untargeted(
-        ctx,
-        source(ctx, {
-          seek: plan.range.start,
-          duration: plan.range.end - plan.range.start,
-          maxFrames: ctx.cap,
-          filters: [
-            sceneSelect(plan.threshold, plan.minGapSeconds),
-            ...outputFilters(ctx.probe.width, ctx.probe.height, ctx.size, ctx.bins.outdated),
-          ],
-        }),
-      );
-  }
-}
-
-/** The planned seek batches, run `concurrency` at a time, in target order. */
-function seekBatches(
-  ctx: EngineContext,
-  targets: Targets,
-  batches: readonly (readonly [number, number])[],
-  bufferFrames: number,
-): AsyncGenerator<DecodedFrame> {
-  const times = Array.from({ length: targetCount(targets) }, (_, i) => targetAt(targets, i));
-  const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
-  const producers = batches.map(
-    ([from, to]) =>
-      () =>
-        seekMany(ctx, times.slice(from, to), threads),
-  );
-  return orderedMerge(producers, ctx.concurrency, bufferFrames);
-}
-
-async function* unrequested(frames: AsyncGenerator<PlacedFrame>): AsyncGenerator<PlacedFrame> {
-  for await (const f of frames) yield { ...f, requestedSeconds: null };
-}
-
-/** An empty source. */
-async function* nothing(): AsyncGenerator<never> {}
-
-async function* untargeted(ctx: EngineContext, frames: AsyncGenerator<RawFrame>): AsyncGenerator<PlacedFrame> {
-  for await (const f of timed(ctx, frames)) yield { ...f, requestedSeconds: null };
-}
-
-/** Targets past what was decoded are sought one by one, with every core. */
-const placement = (ctx: EngineContext): PlacementDeps => ({
-  probe: ctx.probe,
-  seekOne: (t) => seekOne(ctx, t, ctx.cores),
-  lastFrameTime: () => lastFrameTime(ctx),
-});
-
-/** Time of the video's last frame, from the keyframe index (read from the packets, no decoding). */
-function lastFrameTime(ctx: EngineContext): Promise<number | null> {
-  return Promise.resolve(ctx.index.frameCount > 0 ? ctx.index.lastFrameSeconds : null);
-}

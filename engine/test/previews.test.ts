@@ -1,10 +1,12 @@
+import { execFile } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseExtractionOptions, type ExtractionOptionsInput } from "@vp/domain";
 import { extract, ExtractionError, type ExtractResult } from "../src/index.js";
-import { expectedFrame, framePts, readZip, scratch, type ZipEntry } from "./fixtures.js";
+import { expectedFrame, fixture, framePts, readZip, scratch, type ZipEntry } from "./fixtures.js";
 import { greyRegion, imageSize, previewFixture, STRETCHES, webpInfo } from "./previews-fixtures.js";
 import { parseVtt } from "./webvtt.js";
 
@@ -21,7 +23,7 @@ async function run(
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const out = path.join(tmp.dir, `out-${++n}.zip`);
   const result = await extract({
-    inputPath: await previewFixture(video),
+    inputPath: path.isAbsolute(video) ? video : await previewFixture(video),
     options: parsed.value,
     output: createWriteStream(out),
     limits: { maxFrames: 1000, timeoutSeconds: 120 },
@@ -36,6 +38,19 @@ const saved = async (name: string, data: Buffer): Promise<string> => {
   await writeFile(file, data);
   return file;
 };
+
+const exec = promisify(execFile);
+
+/** The frame one plain accurate seek to t finds (ffmpeg -ss t before -i, first frame kept), its time. */
+async function accurateSeek(video: string, t: number): Promise<number> {
+  const { stderr } = await exec("ffmpeg", [
+    ...["-hide_banner", "-nostdin", "-ss", String(t), "-copyts", "-i", video],
+    ...["-frames:v", "1", "-vf", "showinfo", "-f", "null", "-"],
+  ]);
+  const m = /pts_time:(-?[\d.]+)/.exec(stderr);
+  if (!m) throw new Error(`no frame at ${t}: ${stderr}`);
+  return Number(m[1]);
+}
 
 describe("storyboard", () => {
   it("sheets, a strict WebVTT covering the whole video, the Mux JSON, every tile the exact frame", async () => {
@@ -109,6 +124,44 @@ describe("storyboard", () => {
     times.forEach((t, k) => expect(t, `tile ${k}`).toBeCloseTo(expectedFrame(pts, k * 0.7), 5));
     const vtt = (entries.get("storyboard.vtt") as Buffer).toString();
     expect(vtt).toContain("00:00:11.900 --> 00:00:12.000\nstoryboard_003.webp#xywh=160,0,160,120");
+  });
+});
+
+describe("storyboard through the engine's sampling plan", () => {
+  it.each([
+    ["a tile every 2.3 s", 2.3],
+    ["a tile every 0.4 s", 0.4],
+  ])("%s, irregular keyframes: each tile is the frame an accurate seek to its time finds", async (_, interval) => {
+    // Keyframes at 0, 1.3, 5.4, 7.1, 8.9 and 13 s of 14 s.
+    const video = await fixture("irregular.mp4");
+    const pts = await framePts(video);
+    const { manifest, entries } = await run(video, {
+      mode: "KEYFRAMES",
+      includeFrames: false,
+      storyboard: { intervalSeconds: interval, columns: 5, rows: 4 },
+    });
+    const sb = manifest["previews"].storyboard;
+    // The engine's planner chose (on this small picture a process start outweighs seeking: segments).
+    expect(["seek-parallel", "segmented-decode"]).toContain(sb.strategy);
+    const count = Math.ceil(14 / interval - 1e-9);
+    const times = sb.tileTimes as number[];
+    expect(times).toHaveLength(count);
+    for (const [k, t] of times.entries()) {
+      const at = Math.round(k * interval * 1e6) / 1e6;
+      expect(t, `tile ${k} (${at} s)`).toBeCloseTo(await accurateSeek(video, at), 5);
+      expect(t, `tile ${k} (${at} s)`).toBeCloseTo(expectedFrame(pts, at), 5);
+    }
+    const sheets = sb.sheets as string[];
+    const rows = Math.min(4, Math.ceil(count / 5));
+    expect(sheets).toHaveLength(Math.ceil(count / (5 * rows)));
+    for (const name of sheets) {
+      const size = await imageSize(await saved(name, entries.get(name) as Buffer));
+      expect(size).toEqual({ width: 5 * 160, height: rows * 90 });
+    }
+    const vtt = await parseVtt((entries.get("storyboard.vtt") as Buffer).toString());
+    expect(vtt.errors).toEqual([]);
+    expect(vtt.cues).toHaveLength(count);
+    expect(vtt.cues.at(-1)?.endTime).toBeCloseTo(14, 3);
   });
 });
 

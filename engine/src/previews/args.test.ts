@@ -6,7 +6,7 @@ import {
   contactSheetArgs,
   drawableText,
   framesAtArgs,
-  storyboardArgs,
+  sheetArgs,
   targetsSelect,
 } from "./args.js";
 
@@ -16,26 +16,20 @@ const JPEG_85 = ["-c:v", "mjpeg", "-q:v", "6", "-qmin", "1", "-qmax", "31", "-pi
 const FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 describe("preview arguments", () => {
-  it("storyboard: one decode of the range, the frame at or after each interval, tiled", () => {
+  it("storyboard: the tiles (sampled at the tile size by the engine's plan) laid out into sheets", () => {
     const plan = { intervalSeconds: 5, count: 120, tileWidth: 160, tileHeight: 90, columns: 10, rows: 12, sheets: 1 };
-    expect(storyboardArgs({ source, span: { start: 0, end: 600 }, plan, format: "JPEG", quality: 85 })).toEqual([
+    expect(sheetArgs({ pattern: "/tmp/sb/tile_%06d.png", plan, format: "JPEG", quality: 85 })).toEqual([
       ...HEAD,
-      "-threads",
-      "2",
-      "-ss",
+      "-f",
+      "image2",
+      "-framerate",
+      "1",
+      "-start_number",
       "0",
-      "-t",
-      "600",
-      "-copyts",
       "-i",
-      "file:///v/in.mp4",
-      "-map",
-      "0:v:0",
-      "-an",
-      "-sn",
-      "-dn",
+      "/tmp/sb/tile_%06d.png",
       "-vf",
-      "select='if(isnan(prev_t),gte(floor((t-0+0.000001)/5),0),gt(floor((t-0+0.000001)/5),floor((prev_t-0+0.000001)/5))*lt(floor((prev_t-0+0.000001)/5),119))',scale=160:90:flags=bicubic,setsar=1,settb=AVTB,showinfo@tile=checksum=0,tile=10x12",
+      "setsar=1,tile=10x12",
       "-fps_mode",
       "passthrough",
       ...JPEG_85,

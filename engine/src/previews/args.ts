@@ -54,37 +54,32 @@ export function checkFontPath(path: string): string {
   return path;
 }
 
-export interface StoryboardArgs {
-  readonly source: Source;
-  readonly span: Span;
+/** The storyboard's tiles in its scratch folder, in time order, numbered from 0. */
+export const TILE_PATTERN = "tile_%06d.png";
+export const tileFileName = (index: number): string => `tile_${String(index).padStart(6, "0")}.png`;
+
+export interface SheetArgs {
+  /** The tiles' files (TILE_PATTERN in a folder), already at the tile size. */
+  readonly pattern: string;
   readonly plan: StoryboardPlan;
   readonly format: ImageFormat;
   readonly quality: number;
 }
 
-/** One decode of the span: the frame at or after each interval, scaled to a tile, tiled into sheets. */
-export function storyboardArgs(a: StoryboardArgs): string[] {
-  const { plan, source } = a;
+/** The tiles laid out into sheets, columns x rows each (the last sheet's empty cells black). */
+export function sheetArgs(a: SheetArgs): string[] {
   return [
     ...COMMON,
-    "-threads",
-    String(source.threads),
-    "-ss",
-    secs(a.span.start),
-    "-t",
-    secs(a.span.end - a.span.start),
-    "-copyts",
+    "-f",
+    "image2",
+    "-framerate",
+    "1",
+    "-start_number",
+    "0",
     "-i",
-    source.url,
-    ...VIDEO_ONLY,
+    a.pattern,
     "-vf",
-    [
-      targetsSelect(source.origin + a.span.start, plan.intervalSeconds, plan.count),
-      `scale=${plan.tileWidth}:${plan.tileHeight}:flags=bicubic`,
-      "setsar=1",
-      SHOWINFO("tile"),
-      `tile=${plan.columns}x${plan.rows}`,
-    ].join(","),
+    `setsar=1,tile=${a.plan.columns}x${a.plan.rows}`,
     "-fps_mode",
     "passthrough",
     ...encoderArgs(a.format, a.quality),

@@ -1,6 +1,6 @@
 import type { ExtractionOptions } from "@vp/domain";
 import type { FfmpegBinaries } from "../ffmpeg/resolve-ffmpeg.js";
-import type { ProbeResult } from "../types.js";
+import type { ExtractRequest, ProbeResult } from "../types.js";
 import type { Source } from "./args.js";
 import type { Span } from "./layout.js";
 
@@ -10,6 +10,9 @@ export interface PreviewContext {
   readonly probe: ProbeResult;
   readonly options: ExtractionOptions;
   readonly source: Source;
+  /** The input file and the job's limits: a storyboard plans its tiles as the engine plans frames. */
+  readonly inputPath: string;
+  readonly limits: ExtractRequest["limits"];
   readonly span: Span;
   readonly signal: AbortSignal;
   readonly timeoutSeconds: number;

@@ -53,6 +53,8 @@ export async function extractPreviews(step: PreviewStep): Promise<ExtractResult 
     probe: p,
     options: o,
     source: { url: toFileUrl(req.inputPath), origin: p.timeOrigin ?? p.startTime, threads: availableParallelism() },
+    inputPath: req.inputPath,
+    limits: req.limits,
     span: { start: o.startSeconds ?? 0, end: Math.min(o.endSeconds ?? p.durationSeconds, p.durationSeconds) },
     signal: step.signal,
     timeoutSeconds: req.limits.timeoutSeconds,
