@@ -2,9 +2,9 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { print } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runVproc, type VprocRun } from "./support/run-vproc.js";
 import { removeDir, startTestProduct, type TestProduct } from "../../e2e/test/support/product.js";
 import { JobOptionsDocument } from "../src/generated/graphql.js";
 import { parseVtt } from "../../engine/test/webvtt.js";
@@ -13,27 +13,16 @@ import { parseVtt } from "../../engine/test/webvtt.js";
  * The previews from the command line and from GraphQL: offline (`vproc extract`), through the
  * started product (`vproc upload`, the worker, the archive), and the typed client's options query.
  */
-const bin = fileURLToPath(new URL("../bin/vproc.js", import.meta.url));
 const PASSWORD = "correct horse battery 9";
 let product: TestProduct;
 let dir: string;
 let video: string;
 let env: NodeJS.ProcessEnv;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = VprocRun;
+/** The real CLI: its own config dir, the started server, no TTY. */
 const vproc = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
-  new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: dir, env: { ...env, ...extraEnv }, timeout: 90_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  runVproc(args, { cwd: dir, env: { ...env, ...extraEnv }, timeoutMs: 90_000 });
 const ffmpeg = (args: string[]): Promise<void> =>
   new Promise((resolve, reject) =>
     execFile("ffmpeg", ["-v", "error", "-y", ...args], (e: Error | null) => (e ? reject(e) : resolve())),

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runVproc, type VprocRun } from "./support/run-vproc.js";
 import { removeDir, startTestProduct, type TestProduct } from "../../e2e/test/support/product.js";
 import { main } from "../src/cli/main.js";
 
@@ -17,21 +18,10 @@ let dir: string;
 let video: string;
 let env: NodeJS.ProcessEnv;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-/** The real CLI as a child process: its own config dir, the started server, no TTY. */
+type Run = VprocRun;
+/** The real CLI: its own config dir, the started server, no TTY. */
 const vproc = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
-  new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: dir, env: { ...env, ...extraEnv }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  runVproc(args, { cwd: dir, env: { ...env, ...extraEnv }, timeoutMs: 60_000 });
 const json = <T = Record<string, any>>(r: Run): T => JSON.parse(r.stdout) as T;
 const ffmpeg = (args: string[]): Promise<void> =>
   new Promise((resolve, reject) =>

@@ -32,6 +32,7 @@ import {
   type RunningProduct,
   type StandaloneConfig as Config,
 } from "@vp/standalone";
+import { JobOptionsDocument } from "@vp/client";
 import { ApiClient, JOB_UPDATED, waitForTerminal } from "./support/api-client.js";
 import { removeDir } from "./support/product.js";
 import { makeTestVideo } from "./support/videos.js";
@@ -42,6 +43,7 @@ import { readZip } from "./support/zip.js";
  * The journey on the AWS adapters: DynamoDB (dynalite), S3 (s3rver), Cognito (cognito-local) and
  * Redis (redis-server) are real servers. SNS/SQS has no server that speaks SDK v3, so that one
  * hop is replaced at its ports by durable SQLite queues routed the way the SNS filter policies do.
+ * A second job asks for BEST frames and every preview: its options round-trip through DynamoDB.
  */
 describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () => {
   const servers: RunningServer[] = [];
@@ -121,6 +123,10 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
     api = await start("api");
   });
 
+  // Started once, by whichever test needs it first: each test's job waits in the queue until then.
+  let worker: Promise<RunningProduct> | undefined;
+  const workerRunning = () => (worker ??= start("worker"));
+
   async function start(role: Role): Promise<RunningProduct> {
     const product = await startProduct({
       config,
@@ -150,7 +156,7 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
 
     const updates = client.subscribe(JOB_UPDATED, { jobId });
     expect((await updates.next()).value?.data?.jobUpdated.status).toBe("QUEUED");
-    await start("worker");
+    await workerRunning();
 
     const statuses: string[] = [];
     for await (const message of updates) {
@@ -173,6 +179,54 @@ describe.skipIf(!redisServerAvailable())("user journey on the AWS adapters", () 
       contentType: "image/jpeg",
     });
     expect(frames).toHaveLength(3);
+    await client.close();
+  }, 120_000);
+
+  it("a job asking for BEST frames and every preview stores its options in DynamoDB and its archive in S3", async () => {
+    const client = new ApiClient(api.url!);
+    await client.signUpAndLogIn(`${randomName("ada")}@example.com`);
+    const video = await makeTestVideo(join(dir, "trip.mp4"), { seconds: 6, size: "320x240" });
+    const completed = await client.upload(
+      video,
+      { mode: "BEST", count: 2, storyboard: {}, contactSheet: { count: 4 }, animated: { clips: 2 } },
+      "trip.mp4",
+    );
+    expect(completed.userErrors).toEqual([]);
+    const jobId = completed.job.id;
+    await workerRunning();
+    const done = await waitForTerminal(client, jobId);
+    expect(done.status).toBe("SUCCEEDED");
+    expect(done.result.frameCount).toBe(2);
+    expect(done.result.strategy).toBe("best");
+    const download = await fetch(done.result.downloadUrl);
+    expect(download.status).toBe(200);
+    const entries = await readZip(Buffer.from(await download.arrayBuffer()));
+    expect(entries.map((e) => e.name).sort()).toEqual([
+      "contact-sheet.jpg",
+      "frame_000001.jpg",
+      "frame_000002.jpg",
+      "manifest.json",
+      "preview.webp",
+      "storyboard.jpg",
+      "storyboard.json",
+      "storyboard.vtt",
+    ]);
+    const manifest = JSON.parse(entries.find((e) => e.name === "manifest.json")!.data.toString()) as {
+      options: { contactSheet: { title: string } };
+      previews: { best: { rejected: unknown[] }; storyboard: { tiles: number } };
+    };
+    expect(manifest.options.contactSheet.title).toBe("trip.mp4");
+    expect(manifest.previews.storyboard.tiles).toBe(50);
+    // The options read back from DynamoDB, as the API shows them.
+    const read = await client.data(JobOptionsDocument, { id: jobId });
+    expect(read.job?.options).toMatchObject({
+      mode: "BEST",
+      count: 2,
+      includeFrames: true,
+      contactSheet: { count: 4, columns: 4, title: null },
+      animated: { clips: 2, gif: false, width: 320 },
+      storyboard: { tileWidth: 160, format: "JPEG" },
+    });
     await client.close();
   }, 120_000);
 });
