@@ -4,7 +4,7 @@ import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
 import { planSampling } from "./sampled-frames.js";
 import { targetCount } from "./sampling/targets.js";
-import { validatePlan } from "./sampling/validate-plan.js";
+import { assertPlanFits } from "./sampling/validate-plan.js";
 import {
   ExtractionError,
   type ExtractRequest,
@@ -57,16 +57,7 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
     if (previewed) return previewed;
     // <<< previews
     const options = req.options;
-    const verdict = validatePlan(options, probed, {
-      maxFrames: req.limits.maxFrames,
-      ...(req.limits.maxOutputPixels !== undefined ? { maxOutputPixels: req.limits.maxOutputPixels } : {}),
-    });
-    if (!verdict.ok)
-      throw new ExtractionError(
-        "INVALID_OPTIONS",
-        verdict.problems.map((p) => `${p.field.join(".")}: ${p.message}`).join("; "),
-        false,
-      );
+    assertPlanFits(options, probed, req.limits);
 
     const sampling = await planSampling({
       bins,

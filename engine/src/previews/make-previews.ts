@@ -4,8 +4,8 @@ import { wantsPreviews, type ExtractionOptions, type ExtractionOptionsOf } from 
 import { toFileUrl } from "../ffmpeg/probe.js";
 import type { FfmpegBinaries } from "../ffmpeg/resolve-ffmpeg.js";
 import type { ProgressReporter } from "../progress.js";
-import { validatePlan } from "../sampling/validate-plan.js";
-import { ExtractionError, type ExtractRequest, type ExtractResult, type ProbeResult } from "../types.js";
+import { assertPlanFits } from "../sampling/validate-plan.js";
+import type { ExtractRequest, ExtractResult, ProbeResult } from "../types.js";
 import { makeAnimated } from "./animated.js";
 import { makeBest } from "./best.js";
 import { makeContactSheet } from "./contact-sheet.js";
@@ -38,16 +38,7 @@ export async function extractPreviews(step: PreviewStep): Promise<ExtractResult 
   const { req, probe: p } = step;
   const o = req.options;
   if (!hasPreviewWork(o)) return null;
-  const verdict = validatePlan(o, p, {
-    maxFrames: req.limits.maxFrames,
-    ...(req.limits.maxOutputPixels !== undefined ? { maxOutputPixels: req.limits.maxOutputPixels } : {}),
-  });
-  if (!verdict.ok)
-    throw new ExtractionError(
-      "INVALID_OPTIONS",
-      verdict.problems.map((x) => `${x.field.join(".")}: ${x.message}`).join("; "),
-      false,
-    );
+  assertPlanFits(o, p, req.limits);
   const ctx: PreviewContext = {
     bins: step.bins,
     probe: p,

@@ -1,6 +1,6 @@
 import type { ExtractionLimits, ExtractionOptions, FieldProblem } from "@vp/domain";
 import { outputSize } from "../ffmpeg/args.js";
-import type { PlanValidation, ProbeResult } from "../types.js";
+import { ExtractionError, type PlanValidation, type ProbeResult } from "../types.js";
 import { frameCap, rangeOf, round6, targetCount, targetsOf } from "./targets.js";
 
 /** A requested end may overshoot the probed duration by this much (container rounding). */
@@ -106,4 +106,22 @@ export function outputPixelsProblem(
     field,
     message: `frames of ${size.width}x${size.height} (${megapixels(n)}) are more than ${limit}; ask for a smaller width or height`,
   };
+}
+
+/** A plan that does not fit the probed video fails the job as INVALID_OPTIONS, every problem named. */
+export function assertPlanFits(
+  o: ExtractionOptions,
+  p: ProbeResult,
+  limits: { readonly maxFrames: number; readonly maxOutputPixels?: number | undefined },
+): void {
+  const verdict = validatePlan(o, p, {
+    maxFrames: limits.maxFrames,
+    ...(limits.maxOutputPixels !== undefined ? { maxOutputPixels: limits.maxOutputPixels } : {}),
+  });
+  if (!verdict.ok)
+    throw new ExtractionError(
+      "INVALID_OPTIONS",
+      verdict.problems.map((x) => `${x.field.join(".")}: ${x.message}`).join("; "),
+      false,
+    );
 }
