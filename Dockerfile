@@ -49,6 +49,11 @@ COPY web web
 # dist/: api.js, worker.js, standalone.js (+ maps), graphiql/, web/ (the app at /), schema.graphql, package.json, and
 # node_modules/ with better-sqlite3 and its dependencies only (sources and build leftovers dropped).
 RUN npm run build -- --node-modules
+# The frame picker (engine/native/pick-frames.c) against bookworm's libav* 5.1: the very libraries
+# the worker's Debian ffmpeg loads, so its pictures are the command line's, byte for byte.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libavformat-dev libavcodec-dev libavutil-dev pkg-config \
+ && cc -O2 -o dist/pick-frames engine/native/pick-frames.c $(pkg-config --cflags --libs libavformat libavcodec libavutil)
 
 # ---- runtime base: slim Node, non-root, read-only files ------------------------------------------
 FROM ${NODE_SLIM_IMAGE} AS runtime
@@ -73,17 +78,18 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/api.js"]
 
-# ---- worker: adds Debian's ffmpeg (5.1, libx264, libwebp) and a font for filters that draw text ----
+# ---- worker: adds Debian's ffmpeg (5.1, libx264, libwebp), the frame picker built against it, and a font ----
 FROM runtime AS worker
 USER root
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 USER node
-COPY --from=build /app/dist/worker.js /app/dist/worker.js.map dist/
+COPY --from=build /app/dist/worker.js /app/dist/worker.js.map /app/dist/pick-frames dist/
 ENV VP_METRICS_PORT=9100 \
     FFMPEG_PATH=/usr/bin/ffmpeg \
-    FFPROBE_PATH=/usr/bin/ffprobe
+    FFPROBE_PATH=/usr/bin/ffprobe \
+    VP_FRAME_PICKER=/app/dist/pick-frames
 EXPOSE 9100
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.VP_METRICS_PORT||9100)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

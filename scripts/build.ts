@@ -25,6 +25,7 @@ import {
  *   DIR/graphiql/         the offline playground, served from beside the bundle
  *   DIR/web/              the web app, served at / from beside the bundle
  *   DIR/schema.graphql    the GraphQL contract
+ *   DIR/native/           the frame picker's C source (compiled on first use; the worker image ships it built)
  *   DIR/package.json      `"type": "module"`, so DIR runs wherever it is copied
  *
  * The SERVICE_EXTERNALS stay out of the bundles and are resolved from node_modules at run time:
@@ -130,6 +131,8 @@ async function writeArtifacts(out: string, options: BuildOptions): Promise<strin
     filter: (src) => !relative(webDistDir, src).startsWith(".vite"),
   });
   await cp(join(repoRoot, "schema/schema.graphql"), join(out, "schema.graphql"));
+  // The engine compiles its frame picker from here on first use where the libav* headers are (engine/src/native/picker-binary.ts).
+  await cp(join(repoRoot, "engine/native/pick-frames.c"), join(out, "native/pick-frames.c"));
   const manifest = { name: "video-processor-dist", private: true, type: "module" };
   await writeFile(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   return options.nodeModules ? copyRuntimeModules(join(out, "node_modules")) : [];

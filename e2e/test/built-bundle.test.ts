@@ -38,6 +38,8 @@ describe("the built bundles", () => {
     }
     expect(files).toContain("graphiql/index.html");
     expect(files).toContain("schema.graphql");
+    // The frame picker's source, compiled on first use beside the bundle.
+    expect(files).toContain("native/pick-frames.c");
     expect(files).toContain("node_modules/better-sqlite3/build/Release/better_sqlite3.node");
     expect(files.filter((f) => /\.[cm]?tsx?$/.test(f) && !f.endsWith(".d.ts"))).toEqual([]);
     // Everything else is inside the bundles: node_modules holds better-sqlite3 and what it loads.

@@ -7,6 +7,7 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FetchLike, Job } from "@vp/client";
+import { compilePicker } from "../../engine/src/native/picker-binary.js";
 import {
   freePort,
   provisionResources,
@@ -31,6 +32,8 @@ import { removeDir } from "./support/product.js";
 import { makeTestVideo } from "./support/videos.js";
 import { readZip } from "./support/zip.js";
 
+/** The frame picker's source in the repository (the image compiles it the same way). */
+const PICKER_SOURCE = fileURLToPath(new URL("../../engine/native/pick-frames.c", import.meta.url));
 const SPAWN_RECORDER = fileURLToPath(new URL("./support/spawn-recorder.mjs", import.meta.url));
 const API_READY = /is ready on (http:\/\/\S+)/;
 const WORKER_READY = /\(worker\) is running/;
@@ -57,6 +60,8 @@ describe.skipIf(!redisServerAvailable())("production topology: api and worker pr
   let apiEnv: Record<string, string>;
   let workerEnv: Record<string, string>;
   let spawnLog: string;
+  let workerSpawnLog: string;
+  let picker: string;
   let api: NodeProcess;
   let apiUrl: string;
   const entry = (role: "api" | "worker"): string => join(built!.dir, `${role}.js`);
@@ -129,7 +134,16 @@ describe.skipIf(!redisServerAvailable())("production topology: api and worker pr
     await symlink(process.execPath, join(apiBin, "node"));
     spawnLog = join(dir, "api-spawns.jsonl");
     apiEnv = { ...common, PATH: apiBin, PORT: String(port), VP_TEST_SPAWN_LOG: spawnLog };
-    workerEnv = { ...common, PATH: process.env.PATH ?? "", VP_WORKER_CONCURRENCY: "1" };
+    // The worker as its image runs it: with the frame picker built beforehand (the Dockerfile compiles it).
+    workerSpawnLog = join(dir, "worker-spawns.jsonl");
+    picker = await compilePicker(PICKER_SOURCE, join(dir, "native"));
+    workerEnv = {
+      ...common,
+      PATH: process.env.PATH ?? "",
+      VP_WORKER_CONCURRENCY: "1",
+      VP_FRAME_PICKER: picker,
+      VP_TEST_SPAWN_LOG: workerSpawnLog,
+    };
 
     built = await building;
     api = spawnNode(["--import", SPAWN_RECORDER, entry("api")], {
@@ -214,7 +228,11 @@ describe.skipIf(!redisServerAvailable())("production topology: api and worker pr
     const subscriptions = jobs.map((jobId) => client.subscribe(JOB_UPDATED, { jobId }));
     for (const updates of subscriptions) expect((await updates.next()).value?.data?.jobUpdated.status).toBe("QUEUED");
 
-    const worker = spawnNode([entry("worker")], { env: workerEnv, readyPattern: WORKER_READY, cwd: built!.dir });
+    const worker = spawnNode(["--import", SPAWN_RECORDER, entry("worker")], {
+      env: workerEnv,
+      readyPattern: WORKER_READY,
+      cwd: built!.dir,
+    });
     children.push(worker);
     await worker.ready;
 
@@ -310,6 +328,12 @@ describe.skipIf(!redisServerAvailable())("production topology: api and worker pr
     expect(mails.find((m) => m.subject.endsWith("talk.mp4"))!.body.text).toContain("3 frames");
     await client.close();
 
+    // The worker decoded through the frame picker, feeding ffmpeg.
+    const workerSpawns = readFileSync(workerSpawnLog, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { command: string });
+    expect(workerSpawns.some((c) => c.command === picker)).toBe(true);
     // The API process never started a child process (no ffprobe, no ffmpeg, nothing).
     expect(existsSync(spawnLog)).toBe(true);
     expect(readFileSync(spawnLog, "utf8")).toBe("");

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --smoke] [-- --repeat N] [-- --kinds a,b]`: vproc extract (the engine, no
+ * `npm run bench [-- --smoke] [-- --repeat N] [-- --kinds a,b] [-- --cli]`: vproc extract (the engine, no
  * server) against the usual recipe (`ffmpeg -vf fps=... frame_%04d.jpg` at the same JPEG quality,
  * then `zip -0`; for explicit times one `ffmpeg -ss t -frames:v 1` each), same run, same video, and
  * against the GOP-aware floor: the frames that must be decoded (for each keyframe interval holding
@@ -32,6 +32,8 @@ const only = process.argv.includes("--kinds")
 /** `--print-commands`: print each case's two command lines (to time them with another tool) and stop. */
 const printOnly = process.argv.includes("--print-commands");
 const QUALITY = 85;
+/** `--cli`: the engine without its frame picker (engine/native/pick-frames.c), ffmpeg's command line alone. */
+if (process.argv.includes("--cli")) process.env.VP_FRAME_PICKER = "off";
 
 interface Video {
   readonly kind: string;
@@ -231,7 +233,7 @@ interface Measured {
   readonly seconds: number;
   /** User + system CPU seconds of the process and all its children (load-independent). */
   readonly cpuSeconds: number;
-  /** Peak RSS (MiB) of the top process and of the largest ffmpeg child seen. */
+  /** Peak RSS (MiB) of the top process and of the largest ffmpeg (or frame picker) child seen. */
   readonly topPeakMiB: number;
   readonly ffmpegPeakMiB: number;
   readonly stdout: string;
@@ -284,7 +286,8 @@ function measure(command: string, args: string[], cwd = root): Promise<Measured>
       if (child.pid === undefined) return;
       for (const k of descendants(child.pid)) {
         const name = comm(k);
-        if (name === "ffmpeg") ff = Math.max(ff, hwm(k));
+        // The frame picker is a decoding child too.
+        if (name === "ffmpeg" || name === "pick-frames") ff = Math.max(ff, hwm(k));
         else if (name === "node" || name === "MainThread") top = Math.max(top, hwm(k));
       }
     }, 20);
@@ -404,7 +407,11 @@ async function main(): Promise<void> {
           ratios.push(m.seconds / f.seconds);
         }
         rmSync(refDir, { recursive: true, force: true });
-        const result = JSON.parse((mine.at(-1) as Measured).stdout) as { frameCount: number; strategy: string };
+        const result = JSON.parse((mine.at(-1) as Measured).stdout) as {
+          frameCount: number;
+          strategy: string;
+          decoder: string;
+        };
         const mineS = median(mine.map((m) => m.seconds));
         const refS = median(refs.map((m) => m.seconds));
         const ratio = median(ratios);
@@ -415,7 +422,7 @@ async function main(): Promise<void> {
         rows.push([
           c.name,
           v.kind,
-          result.strategy,
+          `${result.strategy} (${result.decoder})`,
           `${result.frameCount} / ${(refs.at(-1) as { frames: number }).frames}`,
           mineS.toFixed(2),
           refS.toFixed(2),

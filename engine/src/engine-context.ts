@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { ExtractionOptions } from "@vp/domain";
 import { buildExtractArgs, type OutputSize } from "./ffmpeg/args.js";
 import { frameSource, type DecodedFrame, type RawFrame } from "./ffmpeg/frame-source.js";
@@ -22,6 +23,10 @@ export interface EngineContext {
   readonly runs: { count: number };
   /** Fast paths (seek batches, keyframe spans) that failed and were answered by the plain path instead. */
   readonly fallbacks: { count: number };
+  /** The frame picker (native/picker-binary.ts), or null: the ffmpeg command line alone. */
+  readonly picker: string | null;
+  /** Picker runs started (each with its encoding ffmpeg), for the result. */
+  readonly picks: { count: number };
   /** Every keyframe, from the packets: where each decode starts. */
   readonly index: KeyframeIndex;
   /**
@@ -42,6 +47,8 @@ export function source(
   s: {
     seek?: number;
     concatScript?: string;
+    /** The picker's output: raw pictures in NUT on ffmpeg's stdin. */
+    stdin?: Readable;
     duration?: number;
     keyframesOnly?: boolean;
     threads?: number;
@@ -51,8 +58,13 @@ export function source(
 ): AsyncGenerator<RawFrame> {
   const args = buildExtractArgs(
     {
-      url: s.concatScript ? `data:text/plain;base64,${Buffer.from(s.concatScript).toString("base64")}` : ctx.url,
+      url: s.stdin
+        ? "pipe:0"
+        : s.concatScript
+          ? `data:text/plain;base64,${Buffer.from(s.concatScript).toString("base64")}`
+          : ctx.url,
       ...(s.concatScript ? { concat: true } : {}),
+      ...(s.stdin ? { piped: true } : {}),
       ...(s.seek !== undefined ? { seek: s.seek } : {}),
       ...(s.duration !== undefined ? { duration: s.duration } : {}),
       ...(s.keyframesOnly ? { keyframesOnly: true } : {}),
@@ -67,7 +79,13 @@ export function source(
     },
   );
   ctx.runs.count++;
-  return frameSource({ ffmpegPath: ctx.bins.ffmpegPath, args, format: ctx.options.format, signal: ctx.signal });
+  return frameSource({
+    ffmpegPath: ctx.bins.ffmpegPath,
+    args,
+    format: ctx.options.format,
+    signal: ctx.signal,
+    ...(s.stdin ? { stdin: s.stdin } : {}),
+  });
 }
 
 /** ffmpeg's raw time (-copyts, microseconds) on the video's timeline (seconds, microsecond precision). */

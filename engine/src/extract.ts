@@ -96,6 +96,7 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       strategy: plan.strategy,
       ffmpegRuns: ctx.runs.count,
       fallbacks: ctx.fallbacks.count,
+      pickerRuns: ctx.picks.count,
       frames,
       probe: probed,
     };

@@ -11,6 +11,8 @@ import { sceneSelect } from "./sampling/select.js";
 import { choosePlan, MAX_SEEKS_PER_PROCESS, processCostFrames, type Plan } from "./sampling/strategy.js";
 import { frameCap, targetAt, targetCount, type Targets } from "./sampling/targets.js";
 import { seekMany, seekOne } from "./seek-frames.js";
+import { pickable, pickedFrames } from "./native/picked-frames.js";
+import { resolvePicker } from "./native/picker-binary.js";
 import { segmentWithFallback } from "./segment-frames.js";
 import type { ExtractRequest, ProbeResult } from "./types.js";
 
@@ -51,7 +53,10 @@ export async function planSampling(req: SamplingRequest): Promise<Sampling> {
     Math.min(120, Math.floor(READ_AHEAD_BYTES / concurrency / estimateFrameBytes(size, options.format))),
   );
   // The index stored with the probe, or read from the packets now (an older or capped probe).
-  const index = await keyframeIndexOf(probed, bins.ffprobePath, req.inputPath, req.signal);
+  const [index, picker] = await Promise.all([
+    keyframeIndexOf(probed, bins.ffprobePath, req.inputPath, req.signal),
+    req.limits.nativeDecode === false ? null : resolvePicker(),
+  ]);
   const ctx: EngineContext = {
     bins,
     probe: probed,
@@ -66,6 +71,8 @@ export async function planSampling(req: SamplingRequest): Promise<Sampling> {
     seeksPerProcess: Math.max(1, req.limits.seeksPerProcess ?? MAX_SEEKS_PER_PROCESS),
     runs: { count: 0 },
     fallbacks: { count: 0 },
+    picker,
+    picks: { count: 0 },
     end: { noFrameFrom: Infinity },
     index,
   };
@@ -73,7 +80,8 @@ export async function planSampling(req: SamplingRequest): Promise<Sampling> {
     index,
     concurrency,
     maxFramesPerSegment: bufferFrames,
-    fastPaths: batchable(ctx),
+    // The picker answers any target list exactly, HEVC's open GOPs included; its fallbacks check batchable() themselves.
+    fastPaths: batchable(ctx) || pickable(ctx),
     seeksPerProcess: ctx.seeksPerProcess,
     marginFrames: Math.ceil(outpointMargin(probed) * (probed.frameRate > 0 ? probed.frameRate : 30)),
     marginSeconds: outpointMargin(probed),
@@ -100,14 +108,18 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
           // Past where the stream was found to end (engine-context.ts `end`): nothing to decode.
           seg.start >= ctx.end.noFrameFrom
             ? nothing()
-            : segmentWithFallback(
-                ctx,
-                t,
-                seg,
-                plan.segments[i + 1]?.firstTarget ?? t.count,
-                i === plan.segments.length - 1,
-                threadsFor(ctx, running),
-              ),
+            : pickable(ctx)
+              ? pickedFrames(ctx, timesOf(t, seg.firstTarget, plan.segments[i + 1]?.firstTarget ?? t.count), (rest) =>
+                  seekMany(ctx, rest, threadsFor(ctx, running)),
+                )
+              : segmentWithFallback(
+                  ctx,
+                  t,
+                  seg,
+                  plan.segments[i + 1]?.firstTarget ?? t.count,
+                  i === plan.segments.length - 1,
+                  threadsFor(ctx, running),
+                ),
       );
       return placeOnTargets(orderedMerge(producers, ctx.concurrency, bufferFrames), t, placement(ctx));
     }
@@ -155,7 +167,9 @@ function seekBatches(
   const producers = batches.map(
     ([from, to]) =>
       () =>
-        seekMany(ctx, times.slice(from, to), threads),
+        pickable(ctx)
+          ? pickedFrames(ctx, times.slice(from, to), (rest) => seekMany(ctx, rest, threads))
+          : seekMany(ctx, times.slice(from, to), threads),
   );
   return orderedMerge(producers, ctx.concurrency, bufferFrames);
 }
@@ -163,6 +177,10 @@ function seekBatches(
 async function* unrequested(frames: AsyncGenerator<PlacedFrame>): AsyncGenerator<PlacedFrame> {
   for await (const f of frames) yield { ...f, requestedSeconds: null };
 }
+
+/** Target times [from, to). */
+const timesOf = (t: Targets, from: number, to: number): number[] =>
+  Array.from({ length: Math.max(0, to - from) }, (_, i) => targetAt(t, from + i));
 
 /** An empty source. */
 async function* nothing(): AsyncGenerator<never> {}

@@ -35,6 +35,11 @@ export interface ExtractRequest {
     readonly timeoutSeconds: number;
     /** ffmpeg processes run at once; default: available cores. */
     readonly concurrency?: number;
+    /**
+     * The frame picker (engine/native/pick-frames.c) where it is built and the input suits it;
+     * false: the ffmpeg command line alone (the reference the picker is tested against). @default true
+     */
+    readonly nativeDecode?: boolean;
     /** Accurate seeks one ffmpeg process answers at most (1: a process per target); default 16. */
     readonly seeksPerProcess?: number;
     /** Largest source width x height (SOURCE_TOO_LARGE, before any decoding). @default no limit */
@@ -59,6 +64,8 @@ export interface ExtractResult {
   readonly ffmpegRuns: number;
   /** Fast-path processes (seek batches, keyframe spans) that failed and were redone by the plain path. */
   readonly fallbacks: number;
+  /** Frame picker runs among ffmpegRuns (each feeding one encoding ffmpeg, counted too). */
+  readonly pickerRuns: number;
   readonly frames: readonly ManifestFrame[];
   readonly probe: ProbeResult;
 }

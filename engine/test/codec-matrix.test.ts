@@ -18,7 +18,7 @@ afterAll(() => tmp.dispose());
 async function run(
   file: string,
   opts: ExtractionOptionsInput,
-  extra: { seeksPerProcess?: number; probe?: ProbeResult } = {},
+  extra: { seeksPerProcess?: number; probe?: ProbeResult; nativeDecode?: boolean } = {},
 ): Promise<{ result: ExtractResult; images: Buffer[] }> {
   const out = path.join(tmp.dir, `out-${Math.random().toString(36).slice(2)}.zip`);
   const result = await extract({
@@ -31,6 +31,7 @@ async function run(
       timeoutSeconds: 120,
       concurrency: 2,
       ...(extra.seeksPerProcess ? { seeksPerProcess: extra.seeksPerProcess } : {}),
+      ...(extra.nativeDecode === false ? { nativeDecode: false } : {}),
     },
   });
   const images = (await readZip(out)).filter((e) => e.name !== "manifest.json").map((e) => e.data);
@@ -67,7 +68,8 @@ async function expectExact(file: string, p: ProbeResult, got: { result: ExtractR
   const single = await run(
     file,
     { mode: "TIMESTAMPS", timestamps: got.result.frames.map((f) => f.requestedSeconds as number) },
-    { seeksPerProcess: 1 },
+    // The reference: the ffmpeg command line alone, one accurate seek per time.
+    { seeksPerProcess: 1, nativeDecode: false },
   );
   expect(single.result.frames.map((f) => f.timestampSeconds)).toEqual(got.result.frames.map((f) => f.timestampSeconds));
   got.images.forEach((img, i) => expect(img.equals(single.images[i] as Buffer), `frame ${i + 1}`).toBe(true));
@@ -112,6 +114,9 @@ describe.each(MATRIX)("codec matrix: %s (%s)", (name, _label, codec) => {
   it("INTERVAL (dense): exact", async () => {
     const got = await run(file, { mode: "INTERVAL", intervalSeconds: p.durationSeconds / 12 });
     expect(got.result.frames.length).toBeGreaterThanOrEqual(11);
+    // The frame picker reads every indexed container (MP4, Matroska, WebM, QuickTime); MPEG-TS and AVI take ffmpeg alone.
+    expect(got.result.pickerRuns > 0, "picker used").toBe(/\.(mp4|mkv|webm|mov)$/.test(name));
+    expect(got.result.fallbacks).toBe(0);
     await expectExact(file, p, got);
   });
 
@@ -136,7 +141,7 @@ describe.each(MATRIX)("codec matrix: %s (%s)", (name, _label, codec) => {
   });
 });
 
-describe("HEVC: our concat scripts break its decoder; the engine never depends on them", () => {
+describe("HEVC: our concat scripts break its decoder; the command-line paths never depend on them", () => {
   it("fed a probe that hides the codec, the fast paths fail (Duplicate POC) and fall back, exactly", async () => {
     const file = await fixture("hevc.mp4");
     const honest = await probe(file);
@@ -148,9 +153,9 @@ describe("HEVC: our concat scripts break its decoder; the engine never depends o
     ];
     for (const opts of cases) {
       // The job still succeeds: each failed process is redone by the plain path.
-      const fast = await run(file, opts, { probe: lying });
+      const fast = await run(file, opts, { probe: lying, nativeDecode: false });
       expect(fast.result.fallbacks).toBeGreaterThanOrEqual(1);
-      const plain = await run(file, opts, { probe: honest });
+      const plain = await run(file, opts, { probe: honest, nativeDecode: false });
       expect(plain.result.fallbacks).toBe(0);
       expect(fast.result.frames.map((f) => f.timestampSeconds)).toEqual(
         plain.result.frames.map((f) => f.timestampSeconds),

@@ -18,7 +18,8 @@ async function run(file: string, opts: ExtractionOptionsInput) {
     inputPath: file,
     options: extractionOptionsSchema.parse(opts),
     output: createWriteStream(out),
-    limits: { maxFrames: 100, timeoutSeconds: 60, concurrency: 2 },
+    // The command line's own keyframe spans (the frame picker has its tests in frame-picker.test.ts).
+    limits: { maxFrames: 100, timeoutSeconds: 60, concurrency: 2, nativeDecode: false },
   });
   const images = (await readZip(out)).filter((e) => e.name !== "manifest.json").map((e) => e.data);
   return { result, images };

@@ -21,7 +21,8 @@ async function seekTimestamps(
     inputPath: file,
     options: extractionOptionsSchema.parse({ mode: "TIMESTAMPS", timestamps }),
     output: createWriteStream(out),
-    limits: { maxFrames: 100, timeoutSeconds: 60, concurrency: 2, seeksPerProcess },
+    // The command line's own seek batches (the frame picker has its tests in frame-picker.test.ts).
+    limits: { maxFrames: 100, timeoutSeconds: 60, concurrency: 2, seeksPerProcess, nativeDecode: false },
   });
   const entries = await readZip(out);
   return {

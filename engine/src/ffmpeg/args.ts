@@ -138,6 +138,8 @@ export interface InputSpec {
   readonly duration?: number;
   readonly keyframesOnly?: boolean;
   readonly threads?: number;
+  /** `url` is `pipe:0`: raw pictures in NUT from the frame picker (engine/native/pick-frames.c). */
+  readonly piped?: boolean;
 }
 
 export interface OutputSpec {
@@ -163,10 +165,11 @@ export function buildExtractArgs(input: InputSpec, out: OutputSpec): string[] {
     "info",
     "-xerror",
     "-protocol_whitelist",
-    input.concat ? "file,data" : "file",
+    input.piped ? "pipe" : input.concat ? "file,data" : "file",
     ...(input.threads !== undefined ? ["-threads", String(input.threads)] : []),
     ...(input.keyframesOnly ? ["-skip_frame", "nokey"] : []),
     ...(input.concat ? ["-f", "concat", "-safe", "0"] : []),
+    ...(input.piped ? ["-f", "nut"] : []),
     ...(input.seek !== undefined ? ["-ss", secs(input.seek)] : []),
     ...(input.duration !== undefined ? ["-t", secs(input.duration)] : []),
     "-copyts",

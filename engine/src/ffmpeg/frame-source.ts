@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { ImageFormat } from "@vp/domain";
 import { run } from "./runner.js";
 import { ImageSplitter } from "./splitter.js";
@@ -20,6 +21,8 @@ export interface FrameSourceSpec {
   readonly args: readonly string[];
   readonly format: ImageFormat;
   readonly signal: AbortSignal;
+  /** What ffmpeg reads as `pipe:0` (the frame picker's output, see native/picked-frames.ts). */
+  readonly stdin?: Readable;
 }
 
 // showinfo after settb=AVTB: integer pts in microseconds.
@@ -37,6 +40,7 @@ export async function* frameSource(spec: FrameSourceSpec): AsyncGenerator<RawFra
     command: spec.ffmpegPath,
     args: spec.args,
     signal: spec.signal,
+    ...(spec.stdin ? { stdin: spec.stdin } : {}),
     quietLine: isShowinfo,
     onStderrLine: (line) => {
       const m = SHOWINFO.exec(line);

@@ -17,6 +17,8 @@ export interface RunSpec {
   readonly onStderrLine?: (line: string) => void;
   /** Lines for which this returns true are kept out of the diagnostics tail. */
   readonly quietLine?: (line: string) => boolean;
+  /** Another process's stdout, as this one's stdin (a pipeline); else no stdin. */
+  readonly stdin?: Readable;
 }
 
 export interface RunningProcess {
@@ -53,7 +55,12 @@ const abortError = (signal: AbortSignal, tail: string): ExtractionError => {
 };
 
 export function run(spec: RunSpec): RunningProcess {
-  const child = spawn(spec.command, [...spec.args], { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+  const child = spawn(spec.command, [...spec.args], {
+    stdio: [spec.stdin ?? "ignore", "pipe", "pipe"],
+    windowsHide: true,
+  });
+  // The child holds its own copy of the pipe now; ours would keep the writing process's 'close' from ever firing.
+  spec.stdin?.destroy();
   const tail = new BoundedTail(STDERR_TAIL_BYTES);
   let partial = "";
   let killedFor: ExtractionError | null = null;

@@ -105,7 +105,15 @@ export async function extractPreviews(step: PreviewStep): Promise<ExtractResult 
   await step.sink.add("manifest.json", Buffer.from(JSON.stringify(manifest, null, 2)));
   await step.sink.finish();
   step.progress.report(1, frames.length, true);
-  return { frameCount: frames.length, strategy, ffmpegRuns: ctx.runs.count, fallbacks: 0, frames, probe: p };
+  return {
+    frameCount: frames.length,
+    strategy,
+    ffmpegRuns: ctx.runs.count,
+    fallbacks: 0,
+    pickerRuns: 0,
+    frames,
+    probe: p,
+  };
 }
 
 const videoOf = (p: ProbeResult) => ({

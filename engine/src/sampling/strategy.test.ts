@@ -247,3 +247,25 @@ describe("plain runs (no concat scripts: HEVC, MPEG-TS)", () => {
     expect(plan.segments[0]).toMatchObject({ firstTarget: 0, start: 0, end: 60 });
   });
 });
+
+describe("plain runs balanced across the cores", () => {
+  const every2 = indexAt(
+    Array.from({ length: 30 }, (_, i) => i * 2),
+    60,
+  );
+
+  it("cuts one long run into equal halves for two cores, not at the buffer cap", () => {
+    const plan = choosePlan(opts({ mode: "INTERVAL", intervalSeconds: 1 }), probe({ durationSeconds: 60 }), {
+      index: every2,
+      concurrency: 2,
+      fastPaths: false,
+      marginSeconds: 0.1,
+      marginFrames: 3,
+      processCostFrames: 37,
+      maxFramesPerSegment: 40,
+    });
+    if (plan.strategy !== "segmented-decode") throw new Error(plan.strategy);
+    expect(plan.segments.map((s) => s.firstTarget)).toEqual([0, 30]);
+    expect(plan.segments[0]).toMatchObject({ start: 0, end: 29.1 });
+  });
+});

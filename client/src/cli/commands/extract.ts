@@ -100,6 +100,8 @@ export const extractCommand: Command = {
         output,
         frameCount: result.frameCount,
         strategy: result.strategy,
+        // Which decoder answered: the frame picker (engine/native/pick-frames.c) or ffmpeg alone.
+        decoder: result.pickerRuns > 0 ? "picker" : "ffmpeg",
         seconds: (Date.now() - started) / 1000,
         video: {
           durationSeconds: probed.durationSeconds,
@@ -111,7 +113,7 @@ export const extractCommand: Command = {
       io.stdout.write(
         values.json
           ? JSON.stringify(summary) + "\n"
-          : `${result.frameCount} frames -> ${output} (${result.strategy}, ${summary.seconds.toFixed(1)} s)\n`,
+          : `${result.frameCount} frames -> ${output} (${result.strategy}, ${summary.decoder}, ${summary.seconds.toFixed(1)} s)\n`,
       );
       return EXIT.OK;
     } catch (err) {
