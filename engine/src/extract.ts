@@ -43,12 +43,15 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
   const stall = new StallWatchdog(req.limits.stallSeconds, stop);
   try {
     if (controller.signal.aborted) throw controller.signal.reason;
-    const bins = await resolveFfmpeg();
+    // `ffmpeg -version` runs while the probe reads the file.
+    const found = resolveFfmpeg();
+    found.catch(() => undefined);
     // A probe made earlier does not prove the file is still there and unchanged in kind.
     if (req.probe) await checkFile(req.inputPath);
     const probed =
       req.probe ??
       (await probe(req.inputPath, { signal: controller.signal, timeoutSeconds: req.limits.timeoutSeconds }));
+    const bins = await found;
     // Before anything decodes a frame: a huge picture costs memory whatever the file's size.
     checkSourcePixels(probed, req.limits.maxSourcePixels);
     // >>> previews (engine/src/previews/): BEST frames and storyboard, contact sheet, animated preview.

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { z } from "zod";
 import path from "node:path";
-import { resolveFfmpeg } from "./resolve-ffmpeg.js";
+import { resolveFfprobe } from "./resolve-ffmpeg.js";
 import { runCollect } from "./runner.js";
 import { looksUnsafe } from "./sniff.js";
 import { normalizeProbe } from "./probe-normalize.js";
@@ -89,7 +89,7 @@ export function largestDeclaredPicture(raw: unknown): { width: number; height: n
 
 export async function probe(inputPath: string, opts: ProbeOptions = {}): Promise<ProbeResult> {
   await checkFile(inputPath);
-  const { ffprobePath } = await resolveFfmpeg();
+  const ffprobePath = await resolveFfprobe();
   if (opts.maxSourcePixels !== undefined) {
     // Headers first: a picture over the limit is refused before anything decodes one of its frames.
     const header = await runCollect({

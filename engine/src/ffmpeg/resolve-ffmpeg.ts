@@ -13,7 +13,10 @@ export interface FfmpegBinaries {
   readonly outdated: boolean;
 }
 
+type Located = Pick<FfmpegBinaries, "ffmpegPath" | "ffprobePath" | "source">;
+
 const memo = new WeakMap<NodeJS.ProcessEnv, Promise<FfmpegBinaries>>();
+const located = new WeakMap<NodeJS.ProcessEnv, Promise<Located>>();
 
 /**
  * Finds ffmpeg and ffprobe: FFMPEG_PATH/FFPROBE_PATH, then PATH, then the optional installer packages.
@@ -22,14 +25,33 @@ const memo = new WeakMap<NodeJS.ProcessEnv, Promise<FfmpegBinaries>>();
 export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<FfmpegBinaries> {
   let found = memo.get(env);
   if (!found) {
-    found = locate(env);
+    found = locateBinaries(env).then((b) => withVersion(b.ffmpegPath, b.ffprobePath, b.source));
     memo.set(env, found);
     found.catch(() => memo.delete(env));
   }
   return found;
 }
 
-async function locate(env: NodeJS.ProcessEnv): Promise<FfmpegBinaries> {
+/**
+ * ffprobe's path alone, without waiting for `ffmpeg -version` (which it starts meanwhile): a probe
+ * needs no more, and a small job's start-up then runs the two side by side.
+ */
+export async function resolveFfprobe(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  resolveFfmpeg(env).catch(() => undefined);
+  return (await locateBinaries(env)).ffprobePath;
+}
+
+function locateBinaries(env: NodeJS.ProcessEnv): Promise<Located> {
+  let found = located.get(env);
+  if (!found) {
+    found = locate(env);
+    located.set(env, found);
+    found.catch(() => located.delete(env));
+  }
+  return found;
+}
+
+async function locate(env: NodeJS.ProcessEnv): Promise<Located> {
   const fromPath = async (name: string): Promise<string | null> => {
     for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
       const candidate = path.join(dir, name);
@@ -41,14 +63,14 @@ async function locate(env: NodeJS.ProcessEnv): Promise<FfmpegBinaries> {
   if (env.FFMPEG_PATH) {
     const ffprobePath = env.FFPROBE_PATH ?? (await sibling(env.FFMPEG_PATH, "ffprobe")) ?? (await fromPath("ffprobe"));
     if (!ffprobePath) throw notFound("FFMPEG_PATH is set but no ffprobe was found; set FFPROBE_PATH too.");
-    return withVersion(env.FFMPEG_PATH, ffprobePath, "env");
+    return { ffmpegPath: env.FFMPEG_PATH, ffprobePath, source: "env" };
   }
   const ffmpegOnPath = await fromPath("ffmpeg");
   const ffprobeOnPath = env.FFPROBE_PATH ?? (await fromPath("ffprobe"));
-  if (ffmpegOnPath && ffprobeOnPath) return withVersion(ffmpegOnPath, ffprobeOnPath, "path");
+  if (ffmpegOnPath && ffprobeOnPath) return { ffmpegPath: ffmpegOnPath, ffprobePath: ffprobeOnPath, source: "path" };
 
   const bundled = await loadBundled();
-  if (bundled) return withVersion(bundled.ffmpeg, bundled.ffprobe, "bundled");
+  if (bundled) return { ffmpegPath: bundled.ffmpeg, ffprobePath: bundled.ffprobe, source: "bundled" };
   throw notFound("ffmpeg was not found: install it (apt-get install ffmpeg) or set FFMPEG_PATH and FFPROBE_PATH.");
 }
 
