@@ -9,15 +9,12 @@ import { fileURLToPath, pathToFileURL, URL } from "node:url";
 const clientDir = fileURLToPath(new URL("..", import.meta.url));
 const repoRoot = path.resolve(clientDir, "..");
 const entry = path.join(clientDir, "src/cli/main.ts");
-/** Modules loaded from node_modules at run time, never inlined (native, optional, or loaded by variable name). */
-const EXTERNALS = [
-  "better-sqlite3",
-  "@ffmpeg-installer/ffmpeg",
-  "@ffprobe-installer/ffprobe",
-  "class-validator",
-  "bufferutil",
-  "utf-8-validate",
-];
+/**
+ * What the CLI reaches that must stay out of the bundle: the native speed-ups `ws` requires inside
+ * try/catch (never installed). The engine's other externals (scripts/esbuild-options.ts) it loads by
+ * variable name, which esbuild leaves alone, or never imports (better-sqlite3 is the server's).
+ */
+const EXTERNALS = ["bufferutil", "utf-8-validate"];
 const BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 /** Builds older than this, other than the current one, are removed by the next rebuild. */
 const STALE_MS = 60 * 60 * 1000;

@@ -1,11 +1,10 @@
 import { execFile } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractionOptionsSchema, type ExtractionOptionsInput } from "@vp/domain";
-import { extract, probe, type ExtractResult, type ProbeResult } from "../src/index.js";
-import { expectedFrame, fixture, framePts, readZip, scratch } from "./fixtures.js";
+import type { ExtractionOptionsInput } from "@vp/domain";
+import { probe, type ExtractResult, type ProbeResult } from "../src/index.js";
+import { extractImages, type ExtractedImages } from "./extract-images.js";
+import { expectedFrame, fixture, framePts, scratch } from "./fixtures.js";
 
 const exec = promisify(execFile);
 
@@ -15,28 +14,19 @@ beforeAll(() => {
 });
 afterAll(() => tmp.dispose());
 
-async function run(
+/** The engine's answer; `seeksPerProcess: 1, nativeDecode: false` is the reference, one accurate seek per time. */
+const run = (
   file: string,
   opts: ExtractionOptionsInput,
   extra: { seeksPerProcess?: number; probe?: ProbeResult; nativeDecode?: boolean } = {},
-): Promise<{ result: ExtractResult; images: Buffer[] }> {
-  const out = path.join(tmp.dir, `out-${Math.random().toString(36).slice(2)}.zip`);
-  const result = await extract({
-    inputPath: file,
-    options: extractionOptionsSchema.parse(opts),
-    output: createWriteStream(out),
+): Promise<ExtractedImages> =>
+  extractImages(tmp.dir, file, opts, {
     ...(extra.probe ? { probe: extra.probe } : {}),
     limits: {
-      maxFrames: 500,
-      timeoutSeconds: 120,
-      concurrency: 2,
       ...(extra.seeksPerProcess ? { seeksPerProcess: extra.seeksPerProcess } : {}),
       ...(extra.nativeDecode === false ? { nativeDecode: false } : {}),
     },
   });
-  const images = (await readZip(out)).filter((e) => e.name !== "manifest.json").map((e) => e.data);
-  return { result, images };
-}
 
 /** Keyframe times on the options' timeline, straight from ffprobe's packet flags. */
 async function packetKeyframes(file: string, origin: number): Promise<number[]> {

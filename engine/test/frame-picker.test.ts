@@ -1,12 +1,12 @@
-import { chmodSync, createWriteStream } from "node:fs";
+import { chmodSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractionOptionsSchema, type ExtractionOptionsInput } from "@vp/domain";
-import { extract } from "../src/extract.js";
 import { compilePicker, pickerSources, resolvePicker } from "../src/native/picker-binary.js";
 import type { ExtractResult } from "../src/types.js";
-import { fixture, readZip, scratch } from "./fixtures.js";
+import { extractImages, type ExtractedImages } from "./extract-images.js";
+import { fixture, scratch } from "./fixtures.js";
 
 /**
  * The frame picker (engine/native/pick-frames.c) against the command line alone: the same frames,
@@ -23,21 +23,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tmp.dispose());
 
-async function run(
-  file: string,
-  opts: ExtractionOptionsInput,
-  nativeDecode: boolean,
-): Promise<{ result: ExtractResult; images: Buffer[] }> {
-  const out = path.join(tmp.dir, `out-${Math.random().toString(36).slice(2)}.zip`);
-  const result = await extract({
-    inputPath: file,
-    options: extractionOptionsSchema.parse(opts),
-    output: createWriteStream(out),
-    limits: { maxFrames: 500, timeoutSeconds: 120, concurrency: 2, nativeDecode },
-  });
-  const images = (await readZip(out)).filter((e) => e.name !== "manifest.json").map((e) => e.data);
-  return { result, images };
-}
+const run = (file: string, opts: ExtractionOptionsInput, nativeDecode: boolean): Promise<ExtractedImages> =>
+  extractImages(tmp.dir, file, opts, { limits: { nativeDecode } });
 
 async function expectSame(file: string, opts: ExtractionOptionsInput): Promise<ExtractResult> {
   const picked = await run(file, opts, true);
