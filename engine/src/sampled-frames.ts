@@ -162,7 +162,7 @@ function seekBatches(
   batches: readonly (readonly [number, number])[],
   bufferFrames: number,
 ): AsyncGenerator<DecodedFrame> {
-  const times = Array.from({ length: targetCount(targets) }, (_, i) => targetAt(targets, i));
+  const times = timesOf(targets, 0, targetCount(targets));
   const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
   const producers = batches.map(
     ([from, to]) =>
