@@ -25,14 +25,13 @@ const cacheDir = path.resolve(here, "../.bench");
 const smoke = process.argv.includes("--smoke");
 /** `--repeat N`: run each side N times, alternating; the table shows medians (the machine is shared). */
 const repeat = Math.max(1, Number(process.argv[process.argv.indexOf("--repeat") + 1]) || (smoke ? 1 : 3));
+/** The comma-separated list after `flag`, or null when the flag is absent. */
+const listArg = (flag: string): string[] | null =>
+  process.argv.includes(flag) ? (process.argv[process.argv.indexOf(flag) + 1] ?? "").split(",") : null;
 /** `--kinds regular,1080p`: only these videos. */
-const only = process.argv.includes("--kinds")
-  ? (process.argv[process.argv.indexOf("--kinds") + 1] ?? "").split(",")
-  : null;
+const only = listArg("--kinds");
 /** `--cases sparse`, `--cases dense` or `--cases "12 timestamps"`: only these cases. */
-const onlyCases = process.argv.includes("--cases")
-  ? (process.argv[process.argv.indexOf("--cases") + 1] ?? "").split(",")
-  : null;
+const onlyCases = listArg("--cases");
 const wanted = (c: { name: string; sparse: boolean }): boolean =>
   !onlyCases || onlyCases.some((w) => w === c.name || w === (c.sparse ? "sparse" : "dense"));
 /** `--print-commands`: print each case's two command lines (to time them with another tool) and stop. */
