@@ -106,9 +106,10 @@ export function FrameGrid({ frames }: { readonly frames: readonly GalleryFrame[]
           hasNext={open < frames.length - 1}
           onMove={(delta) => setOpen((o) => Math.max(0, Math.min(frames.length - 1, (o ?? 0) + delta)))}
           onClose={() => {
-            const back = open;
+            // The dialog is already closed here, so the grid is no longer inert: focus lands now, before the
+            // dialog leaves the DOM, instead of on <body> for a frame.
+            focus(open);
             setOpen(null);
-            requestAnimationFrame(() => focus(back));
           }}
         />
       )}
@@ -125,7 +126,11 @@ function FrameViewer(props: {
   readonly onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const { frame, onClose } = props;
+  const { frame } = props;
+  const onClose = () => {
+    ref.current?.close?.();
+    props.onClose();
+  };
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal?.();
