@@ -1,5 +1,6 @@
 import { FILE_EXTENSIONS } from "./ffmpeg/args.js";
-import { checkFile, checkSourcePixels, probe } from "./ffmpeg/probe.js";
+import { probe } from "./ffmpeg/probe.js";
+import { checkFile, checkSourcePixels } from "./ffmpeg/probe-start.js";
 import { ProgressReporter } from "./progress.js";
 import { resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
 import { planSampling } from "./sampled-frames.js";

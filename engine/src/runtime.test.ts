@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "./ffmpeg/classify.js";
@@ -68,6 +71,34 @@ describe("resolveFfmpeg", () => {
     });
     const bundled = await resolveFfmpeg({ PATH: "" });
     expect(bundled).toMatchObject({ source: "bundled", outdated: true });
+  });
+});
+
+describe("ffmpeg's version", () => {
+  it("is read once per binary into the private cache, and again when the binary changes", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "vp-version-"));
+    try {
+      const runs = path.join(dir, "runs");
+      const fake = path.join(dir, "ffmpeg");
+      const script = (v: string): string =>
+        `#!/bin/sh\necho x >> '${runs}'\necho 'ffmpeg version ${v} Copyright (c) 2000-2026 the FFmpeg developers'\n`;
+      await writeFile(fake, script("7.1-test"), { mode: 0o755 });
+      const env = (): NodeJS.ProcessEnv => ({
+        FFMPEG_PATH: fake,
+        FFPROBE_PATH: "/usr/bin/ffprobe",
+        VP_NATIVE_CACHE: path.join(dir, "cache"),
+      });
+      const count = async (): Promise<number> => (await readFile(runs, "utf8")).split("\n").length - 1;
+      expect(await resolveFfmpeg(env())).toMatchObject({ version: "7.1-test", outdated: false });
+      // A new env object is a new memo: only the cache can answer without running the binary.
+      expect(await resolveFfmpeg(env())).toMatchObject({ version: "7.1-test" });
+      expect(await count()).toBe(1);
+      await writeFile(fake, script("4.4-older"), { mode: 0o755 });
+      expect(await resolveFfmpeg(env())).toMatchObject({ version: "4.4-older", outdated: true });
+      expect(await count()).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

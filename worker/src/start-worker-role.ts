@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { extract, probe, resolveFfmpeg } from "@vp/engine";
+import { extract, probe, resolveFfmpeg, resolvePicker } from "@vp/engine";
 import { startQueueConsumer, startWebhookConsumer, type Backend, type QueueConsumer } from "@vp/platform";
 import { createJobNotifier } from "@vp/notify-lambda";
 import type { WorkerConfig } from "./config.js";
@@ -34,6 +34,14 @@ export async function startWorkerRole(options: WorkerRoleOptions): Promise<{ clo
       ffmpeg.outdated
         ? "using the old bundled ffmpeg fallback; install Debian's ffmpeg for untrusted input"
         : "ffmpeg found",
+    );
+    // Built (or found) now, not by the first job: compiling it takes seconds.
+    const picker = await resolvePicker();
+    logger.info(
+      { picker: picker ?? "none" },
+      picker
+        ? "frame picker ready"
+        : "no frame picker (VP_FRAME_PICKER=off or no libav* headers): ffmpeg's command line alone",
     );
     consumers.push(
       startWorker({

@@ -77,6 +77,9 @@ describe("vproc extract (child process)", () => {
       "choose one sampling mode",
     );
     expect((await vproc("extract", video, "--at", "9", "-o", "a.zip")).code).toBe(2);
+    // The probe starts before the options are parsed; a usage error is still the one reported.
+    const both = await vproc("extract", "missing.mp4", "--every", "1", "--count", "3", "-o", "a.zip");
+    expect([both.code, both.stderr.includes("choose one sampling mode")]).toEqual([2, true]);
     expect((await vproc("nope")).code).toBe(2);
     const help = await vproc("--help");
     expect([help.code, help.stdout.includes("extract")]).toEqual([0, true]);

@@ -1,5 +1,7 @@
-import { access, constants } from "node:fs/promises";
+import { createHash, randomUUID } from "node:crypto";
+import { access, constants, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { privateCacheDir } from "../native/private-cache.js";
 import { runCollect } from "./runner.js";
 import { ExtractionError } from "../types.js";
 
@@ -25,7 +27,7 @@ const located = new WeakMap<NodeJS.ProcessEnv, Promise<Located>>();
 export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<FfmpegBinaries> {
   let found = memo.get(env);
   if (!found) {
-    found = locateBinaries(env).then((b) => withVersion(b.ffmpegPath, b.ffprobePath, b.source));
+    found = locateBinaries(env).then((b) => withVersion(b.ffmpegPath, b.ffprobePath, b.source, env));
     memo.set(env, found);
     found.catch(() => memo.delete(env));
   }
@@ -78,10 +80,46 @@ async function withVersion(
   ffmpegPath: string,
   ffprobePath: string,
   source: FfmpegBinaries["source"],
+  env: NodeJS.ProcessEnv,
 ): Promise<FfmpegBinaries> {
+  const banner = await versionLine(ffmpegPath, env);
+  const version = parseVersion(banner);
+  return { ffmpegPath, ffprobePath, version, source, outdated: isOutdated(version, copyrightYear(banner)) };
+}
+
+/**
+ * `ffmpeg -version`'s first line, cached per binary (its real path, size and mtime: an upgrade is a
+ * new key): starting Debian's ffmpeg links some 200 libraries, 0.06 s of CPU a CLI job paid each time.
+ */
+async function versionLine(ffmpegPath: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const cached = await versionCacheFile(ffmpegPath, env);
+  if (cached) {
+    const line = await readFile(cached, "utf8").catch(() => null);
+    if (line?.startsWith("ffmpeg version")) return line;
+  }
   const { stdout } = await runCollect({ command: ffmpegPath, args: ["-hide_banner", "-version"], timeoutSeconds: 20 });
-  const version = parseVersion(stdout);
-  return { ffmpegPath, ffprobePath, version, source, outdated: isOutdated(version, copyrightYear(stdout)) };
+  const line = stdout.split("\n", 1)[0] ?? "";
+  if (cached && line.startsWith("ffmpeg version")) {
+    // Written beside, then renamed: a process reading at the same time sees the whole line or none.
+    const partial = `${cached}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    await writeFile(partial, line)
+      .then(() => rename(partial, cached))
+      .catch(() => rm(partial, { force: true }));
+  }
+  return line;
+}
+
+async function versionCacheFile(ffmpegPath: string, env: NodeJS.ProcessEnv): Promise<string | null> {
+  try {
+    const real = await realpath(ffmpegPath);
+    const st = await stat(real);
+    const dir = await privateCacheDir(env);
+    if (!dir) return null;
+    const key = createHash("sha256").update(`${real}\0${st.size}\0${st.mtimeMs}\0${st.ino}`).digest("hex");
+    return path.join(dir, `ffmpeg-version-${key.slice(0, 16)}`);
+  } catch {
+    return null;
+  }
 }
 
 export const parseVersion = (versionOutput: string): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildHeaderProbeArgs, checkSourcePixels, largestDeclaredPicture } from "./probe.js";
+import { buildHeaderProbeArgs, checkSourcePixels, largestDeclaredPicture } from "./probe-start.js";
 import { ExtractionError } from "../types.js";
 
 const MAX = 8192 * 4320;

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { access, constants, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { access, constants, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { privateCacheDir } from "./private-cache.js";
 
 const exec = promisify(execFile);
 
@@ -27,8 +28,9 @@ const memo = new WeakMap<NodeJS.ProcessEnv, Promise<string | null>>();
  *
  * VP_FRAME_PICKER names a built one (the worker image compiles it at build time), or `off`.
  * Otherwise it is compiled once against the libav* development files of this machine (pkg-config),
- * into VP_NATIVE_CACHE (default: the temp dir), keyed by the source and the libraries' flags, so a
- * changed source or an upgraded ffmpeg builds anew. Memoized per env object.
+ * into the engine's private cache (private-cache.ts), keyed by the source and the libraries' flags,
+ * so a changed source or an upgraded ffmpeg builds anew; without a cache that is safe to run from,
+ * into a fresh folder of this process's. Memoized per env object.
  */
 export function resolvePicker(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   let found = memo.get(env);
@@ -52,7 +54,8 @@ async function locate(env: NodeJS.ProcessEnv): Promise<string | null> {
     } catch {
       continue;
     }
-    return compilePicker(file, env.VP_NATIVE_CACHE || path.join(tmpdir(), "vproc-native"), env.CC || "cc");
+    const cache = (await privateCacheDir(env)) ?? (await mkdtemp(path.join(tmpdir(), "vproc-native-")));
+    return compilePicker(file, cache, env.CC || "cc");
   }
   return null;
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { wantsPreviews, type ExtractionOptions, type ExtractionOptionsOf } from "@vp/domain";
-import { toFileUrl } from "../ffmpeg/probe.js";
+import { toFileUrl } from "../ffmpeg/probe-start.js";
 import type { FfmpegBinaries } from "../ffmpeg/resolve-ffmpeg.js";
 import type { ProgressReporter } from "../progress.js";
 import { assertPlanFits } from "../sampling/validate-plan.js";
