@@ -38,6 +38,37 @@ export async function* orderedMerge<T>(
   }
 }
 
+/**
+ * Runs every producer at once and yields their items in ascending `key` order, each producer's own
+ * items being ascending already (a merge of sorted streams; ties go to the earlier producer). Each
+ * producer buffers up to `bufferItems` items ahead of the reader, then stalls. The first failure
+ * stops everything and is the error thrown.
+ */
+export async function* mergeSorted<T>(
+  producers: readonly (() => AsyncGenerator<T>)[],
+  bufferItems: number,
+  key: (item: T) => number,
+): AsyncGenerator<T> {
+  const started = producers.map((p) => new Prefetch(p(), bufferItems, () => undefined));
+  const heads: (IteratorResult<T> | null)[] = started.map(() => null);
+  try {
+    for (;;) {
+      let best = -1;
+      for (let i = 0; i < started.length; i++) {
+        heads[i] ??= await (started[i] as Prefetch<T>).take(() => firstError(started));
+        const head = heads[i] as IteratorResult<T>;
+        const lead = best < 0 ? null : (heads[best] as IteratorResult<T>);
+        if (!head.done && (lead === null || key(head.value) < key(lead.value as T))) best = i;
+      }
+      if (best < 0) return;
+      yield (heads[best] as IteratorResult<T>).value as T;
+      heads[best] = null;
+    }
+  } finally {
+    await Promise.all(started.map((p) => p.close()));
+  }
+}
+
 const firstError = <T>(ps: readonly Prefetch<T>[]): unknown => ps.find((p) => p.error !== undefined)?.error;
 
 class Prefetch<T> {

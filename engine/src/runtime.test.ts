@@ -4,7 +4,7 @@ import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { classifyFailure } from "./ffmpeg/classify.js";
-import { orderedMerge } from "./ordered.js";
+import { mergeSorted, orderedMerge } from "./ordered.js";
 import { ProgressReporter } from "./progress.js";
 import { copyrightYear, isOutdated, parseVersion, resolveFfmpeg } from "./ffmpeg/resolve-ffmpeg.js";
 import { BoundedTail, run } from "./ffmpeg/runner.js";
@@ -169,6 +169,33 @@ describe("orderedMerge", () => {
       })(),
     ).rejects.toThrow("boom");
     expect(log).toEqual(["closed a"]);
+  });
+});
+
+describe("mergeSorted", () => {
+  async function* gen(items: number[], delayMs: number) {
+    for (const i of items) {
+      await new Promise((r) => setTimeout(r, delayMs));
+      yield i;
+    }
+  }
+  it("yields the sorted streams' items in one ascending order, whichever producer is faster", async () => {
+    const out: number[] = [];
+    const producers = [() => gen([1, 4, 4, 9], 5), () => gen([0, 2, 3, 4, 10], 1), () => gen([], 1)];
+    for await (const x of mergeSorted(producers, 2, (n) => n)) out.push(x);
+    expect(out).toEqual([0, 1, 2, 3, 4, 4, 4, 9, 10]);
+  });
+  it("a failure in any producer fails the merge", async () => {
+    async function* boom(): AsyncGenerator<number> {
+      yield 5;
+      throw new Error("boom");
+    }
+    const merged = mergeSorted([() => gen([1, 2, 3, 7], 1), boom], 1, (n) => n);
+    await expect(
+      (async () => {
+        for await (const _ of merged) void _;
+      })(),
+    ).rejects.toThrow("boom");
   });
 });
 

@@ -6,7 +6,7 @@ import type { DecodedFrame, RawFrame } from "./ffmpeg/frame-source.js";
 import { keyframeIndexOf } from "./ffmpeg/probe.js";
 import { toFileUrl } from "./ffmpeg/probe-start.js";
 import type { FfmpegBinaries } from "./ffmpeg/resolve-ffmpeg.js";
-import { orderedMerge } from "./ordered.js";
+import { mergeSorted, orderedMerge } from "./ordered.js";
 import { placeOnTargets, type PlacedFrame, type PlacementDeps } from "./sampling/place-on-targets.js";
 import { sceneSelect } from "./sampling/select.js";
 import { choosePlan, MAX_SEEKS_PER_PROCESS, processCostFrames, type Plan } from "./sampling/strategy.js";
@@ -156,23 +156,26 @@ function framesOf(plan: Plan, ctx: EngineContext, bufferFrames: number): AsyncGe
   }
 }
 
-/** The planned seek batches, run `concurrency` at a time, in target order. */
+/**
+ * The planned seek batches, in target order: all at once, merged by time, when they fit the
+ * processes (their targets are dealt out across them); else `concurrency` at a time, in turn.
+ */
 function seekBatches(
   ctx: EngineContext,
   targets: Targets,
-  batches: readonly (readonly [number, number])[],
+  batches: readonly (readonly number[])[],
   bufferFrames: number,
 ): AsyncGenerator<DecodedFrame> {
   const times = timesOf(targets, 0, targetCount(targets));
   const threads = threadsFor(ctx, Math.min(ctx.concurrency, batches.length));
-  const producers = batches.map(
-    ([from, to]) =>
-      () =>
-        pickable(ctx)
-          ? pickedFrames(ctx, times.slice(from, to), (rest) => seekMany(ctx, rest, threads))
-          : seekMany(ctx, times.slice(from, to), threads),
-  );
-  return orderedMerge(producers, ctx.concurrency, bufferFrames);
+  const producers = batches.map((batch) => {
+    const mine = batch.map((i) => times[i] as number);
+    return () =>
+      pickable(ctx) ? pickedFrames(ctx, mine, (rest) => seekMany(ctx, rest, threads)) : seekMany(ctx, mine, threads);
+  });
+  return batches.length <= ctx.concurrency
+    ? mergeSorted(producers, bufferFrames, (f) => f.seconds)
+    : orderedMerge(producers, ctx.concurrency, bufferFrames);
 }
 
 async function* unrequested(frames: AsyncGenerator<PlacedFrame>): AsyncGenerator<PlacedFrame> {

@@ -8,7 +8,8 @@ const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 /**
  * Benchmarks are not tests: this only proves `npm run bench` still runs end to end on a 20 s
- * video, both sides produce the same number of frames, and memory stays within its bounds.
+ * video, all sides (vproc, the resident worker engine, the recipe) produce the same number of
+ * frames, and memory stays within its bounds.
  */
 describe("npm run bench -- --smoke", () => {
   it("runs every case, with matching frame counts and bounded memory", async () => {
@@ -23,8 +24,9 @@ describe("npm run bench -- --smoke", () => {
       const [, ours, ref] = /(\d+) \/ (\d+)\s/.exec(row) ?? [];
       expect(Number(ours)).toBeGreaterThan(0);
       expect(ours).toBe(ref);
-      const [node, ffmpeg] = row.trim().split(/\s+/).slice(-4, -2).map(Number);
+      const [node, worker, ffmpeg] = row.trim().split(/\s+/).slice(-5, -2).map(Number);
       expect(node).toBeLessThanOrEqual(150);
+      expect(worker).toBeGreaterThan(0);
       expect(ffmpeg).toBeLessThanOrEqual(120);
     }
   }, 180_000);

@@ -1,3 +1,7 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { KeyframeIndex } from "../sampling/keyframe-index.js";
 import { ExtractionError } from "../types.js";
 import { run } from "./runner.js";
@@ -68,28 +72,39 @@ export class PacketScan {
   }
 }
 
-/** Runs the scan over the whole file. */
+/**
+ * Runs the scan over the whole file. ffprobe writes to a file of its own, not to a pipe: while Node
+ * is busy (a CLI loads the engine meanwhile), a full pipe would stop ffprobe; a 10-minute video's
+ * 18,000 lines took 0.43 s through the pipe at a CLI's start, against 0.21 s for ffprobe alone.
+ */
 export async function scanPackets(
   ffprobePath: string,
   url: string,
   opts: { signal?: AbortSignal; timeoutSeconds?: number },
 ): Promise<PacketScan> {
-  const scan = new PacketScan();
-  const proc = run({
-    command: ffprobePath,
-    args: buildPacketScanArgs(url),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    timeoutSeconds: opts.timeoutSeconds ?? 120,
-  });
-  let partial = "";
-  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-    const lines = (partial + chunk.toString("latin1")).split("\n");
-    partial = lines.pop() ?? "";
-    for (const l of lines) scan.line(l);
+  const dir = await mkdtemp(path.join(tmpdir(), "vp-scan-"));
+  try {
+    const out = path.join(dir, "packets.csv");
+    const proc = run({
+      command: ffprobePath,
+      args: ["-o", out, ...buildPacketScanArgs(url)],
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      timeoutSeconds: opts.timeoutSeconds ?? 120,
+    });
+    proc.stdout.resume();
+    await proc.done;
+    const scan = new PacketScan();
+    let partial = "";
+    for await (const chunk of createReadStream(out, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      const lines = (partial + chunk.toString("latin1")).split("\n");
+      partial = lines.pop() ?? "";
+      for (const l of lines) scan.line(l);
+    }
+    if (partial) scan.line(partial);
+    return scan;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  if (partial) scan.line(partial);
-  await proc.done;
-  return scan;
 }
 
 /** One stream's keyframe index on the options' timeline (raw times minus the origin). */

@@ -6,6 +6,7 @@ import {
   periodicKeyframes,
   planSeekBatches,
   planSegments,
+  seekBatchLists,
   spansOf,
   type Span,
 } from "./strategy.js";
@@ -82,6 +83,23 @@ describe("seek batches", () => {
       [0, 1],
       [1, 6],
     ]);
+  });
+
+  it("in one round, targets are dealt out by cost so the processes finish together", () => {
+    // The regular bench video's 12 timestamps: contiguous cuts were 510 against 636 frames.
+    const costs = [66, 66, 126, 126, 126, 186, 126, 126, 66, 66, 66, 6];
+    const lists = seekBatchLists(costs, 2, 16);
+    const load = (l: number[]): number => l.reduce((a, i) => a + (costs[i] as number), 0);
+    expect(lists).toHaveLength(2);
+    expect(lists.map(load)).toEqual([576, 576]);
+    for (const l of lists) expect(l).toEqual([...l].sort((a, b) => a - b));
+    expect(lists.flat().sort((a, b) => a - b)).toEqual(costs.map((_, i) => i));
+    // Several rounds keep the contiguous cuts, in file order.
+    const many = Array.from({ length: 40 }, () => 10);
+    const rounds = seekBatchLists(many, 2, 8);
+    expect(rounds.length).toBeGreaterThan(2);
+    expect(rounds.flat()).toEqual(many.map((_, i) => i));
+    expect(rounds.every((l) => l.length <= 8)).toBe(true);
   });
 
   it("unpredictable keyframes: twice as many batches, so the first process free takes the next", () => {
