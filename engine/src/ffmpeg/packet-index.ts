@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { KeyframeIndex } from "../sampling/keyframe-index.js";
 import { ExtractionError } from "../types.js";
-import { run } from "./runner.js";
+import { FFPROBE_QUIET_FILE_ONLY, run } from "./runner.js";
 
 /** Seconds of frame times kept from the start for the frame-rate analysis (the probe's sample). */
 export const PTS_SAMPLE_SECONDS = 60;
@@ -16,11 +16,7 @@ export const PTS_SAMPLE_SECONDS = 60;
  */
 export function buildPacketScanArgs(url: string): string[] {
   return [
-    "-v",
-    "error",
-    "-hide_banner",
-    "-protocol_whitelist",
-    "file",
+    ...FFPROBE_QUIET_FILE_ONLY,
     "-select_streams",
     "v",
     "-show_entries",

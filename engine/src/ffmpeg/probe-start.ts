@@ -2,7 +2,7 @@ import { resolvePicker } from "../native/picker-binary.js";
 import { ExtractionError, type ProbeResult } from "../types.js";
 import { scanPackets, type PacketScan } from "./packet-index.js";
 import { resolveFfprobe } from "./resolve-ffmpeg.js";
-import { runCollect } from "./runner.js";
+import { FFPROBE_QUIET_FILE_ONLY, runCollect } from "./runner.js";
 import { looksUnsafe } from "./sniff.js";
 import { stat } from "node:fs/promises";
 import path from "node:path";
@@ -63,18 +63,7 @@ export async function startProbe(inputPath: string, opts: ProbeOptions = {}): Pr
  * streams. The packets (keyframe index, frame-rate sample) come from a scan run beside it (packet-index.ts).
  */
 export function buildProbeArgs(inputPath: string): string[] {
-  return [
-    "-v",
-    "error",
-    "-hide_banner",
-    "-protocol_whitelist",
-    "file",
-    "-print_format",
-    "json",
-    "-show_format",
-    "-show_streams",
-    toFileUrl(inputPath),
-  ];
+  return [...FFPROBE_QUIET_FILE_ONLY, "-print_format", "json", "-show_format", "-show_streams", toFileUrl(inputPath)];
 }
 
 /** An absolute `file:` URL: a name starting with "-" or containing "http:" is never read as an option or protocol. */
@@ -87,11 +76,7 @@ export const toFileUrl = (p: string): string => `file:${path.resolve(p)}`;
  */
 export function buildHeaderProbeArgs(inputPath: string): string[] {
   return [
-    "-v",
-    "error",
-    "-hide_banner",
-    "-protocol_whitelist",
-    "file",
+    ...FFPROBE_QUIET_FILE_ONLY,
     "-skip_frame",
     "all",
     "-select_streams",

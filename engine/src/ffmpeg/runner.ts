@@ -46,6 +46,15 @@ export class BoundedTail {
   }
 }
 
+/** Every ffprobe run's first arguments: errors only, and no protocol but plain files (a playlist cannot reach the network). */
+export const FFPROBE_QUIET_FILE_ONLY: readonly string[] = [
+  "-v",
+  "error",
+  "-hide_banner",
+  "-protocol_whitelist",
+  "file",
+];
+
 /** Reason carried by an AbortSignal that the engine aborted itself (timeout, sibling failure). */
 const abortError = (signal: AbortSignal, tail: string): ExtractionError => {
   const reason: unknown = signal.reason;
