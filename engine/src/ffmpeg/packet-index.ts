@@ -78,17 +78,39 @@ export async function scanPackets(
   url: string,
   opts: { signal?: AbortSignal; timeoutSeconds?: number },
 ): Promise<PacketScan> {
+  return (await startPacketScan(ffprobePath, url, opts)).result;
+}
+
+/**
+ * The scan, resolved once its ffprobe is spawned (`result` then settles with the scan): a caller
+ * about to keep the event loop busy (loading modules) knows the process is already reading.
+ */
+export async function startPacketScan(
+  ffprobePath: string,
+  url: string,
+  opts: { signal?: AbortSignal; timeoutSeconds?: number },
+): Promise<{ result: Promise<PacketScan> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "vp-scan-"));
+  const out = path.join(dir, "packets.csv");
+  let proc;
   try {
-    const out = path.join(dir, "packets.csv");
-    const proc = run({
+    proc = run({
       command: ffprobePath,
       args: ["-o", out, ...buildPacketScanArgs(url)],
       ...(opts.signal ? { signal: opts.signal } : {}),
       timeoutSeconds: opts.timeoutSeconds ?? 120,
     });
-    proc.stdout.resume();
-    await proc.done;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  proc.stdout.resume();
+  return { result: readScan(proc.done, out, dir) };
+}
+
+async function readScan(done: Promise<unknown>, out: string, dir: string): Promise<PacketScan> {
+  try {
+    await done;
     const scan = new PacketScan();
     let partial = "";
     for await (const chunk of createReadStream(out, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {

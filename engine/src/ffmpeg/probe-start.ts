@@ -1,6 +1,6 @@
 import { resolvePicker } from "../native/picker-binary.js";
 import { ExtractionError, type ProbeResult } from "../types.js";
-import { scanPackets, type PacketScan } from "./packet-index.js";
+import { startPacketScan, type PacketScan } from "./packet-index.js";
 import { resolveFfprobe } from "./resolve-ffmpeg.js";
 import { FFPROBE_QUIET_FILE_ONLY, runCollect } from "./runner.js";
 import { looksUnsafe } from "./sniff.js";
@@ -48,13 +48,14 @@ export async function startProbe(inputPath: string, opts: ProbeOptions = {}): Pr
     const declared = header ? largestDeclaredPicture(safeJson(header.stdout)) : null;
     if (declared) checkSourcePixels(declared, opts.maxSourcePixels);
   }
-  const packets = scanPackets(ffprobePath, toFileUrl(inputPath), run);
   const formatAndStreams = runCollect({ command: ffprobePath, args: buildProbeArgs(inputPath), ...run }).then(
     (r) => r.stdout,
   );
+  formatAndStreams.catch(() => undefined);
+  // Awaited until spawned: a caller loading modules next would otherwise hold the spawn back.
+  const packets = (await startPacketScan(ffprobePath, toFileUrl(inputPath), run)).result;
   // Whoever reads them sees their failures; unread, they must not end the process.
   packets.catch(() => undefined);
-  formatAndStreams.catch(() => undefined);
   return { inputPath, formatAndStreams, packets };
 }
 
