@@ -198,8 +198,7 @@ async function packets(file: string): Promise<{ pts: number[]; keys: number[] }>
 function floorFrames(pts: readonly number[], keys: readonly number[], targets: readonly number[]): number {
   const lastIn = new Map<number, number>();
   for (const t of targets) {
-    let i = pts.findIndex((p) => p >= t - 1e-6);
-    if (i < 0) i = pts.length - 1;
+    const i = frameAt(pts, t);
     const at = pts[i] as number;
     let k = 0;
     for (let j = 0; j < keys.length && (keys[j] as number) <= at + 1e-9; j++) k = j;
